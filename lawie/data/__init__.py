@@ -1,0 +1,1 @@
+"""Gold data: the annotation format, its validator and loaders."""
