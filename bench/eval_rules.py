@@ -1,0 +1,41 @@
+"""Rule engine accuracy on the gold reports, per split.
+
+    python bench/eval_rules.py [--split dev] [--errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import lawie
+from lawie.data.gold import read_gold
+from lawie.evaluate import format_table, gold_reports, read_report, score
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split", action="append", help="train/dev/test (repeatable; default train and dev)")
+    parser.add_argument("--engine", default="rules")
+    parser.add_argument("--errors", action="store_true", help="print false positives and negatives")
+    args = parser.parse_args()
+    splits = args.split or ["train", "dev"]
+    reports = [g for g in gold_reports(read_gold()).values() if g.split in splits]
+    pairs = []
+    for gold in reports:
+        text = read_report(REPO, gold)
+        doc = lawie.extract(text, engine=args.engine)
+        pairs.append((doc, gold))
+        if args.errors:
+            predicted = {(e.start, e.end, e.label) for e in doc.entities}
+            for s, e, label in sorted(predicted - gold.entities):
+                print(f"FP {gold.path[-30:]} {label:<10} {text[s:e]}   …{text[max(0, s - 8):e + 8]}…".replace("\n", "/"))
+            for s, e, label in sorted(gold.entities - predicted):
+                print(f"FN {gold.path[-30:]} {label:<10} {text[s:e]}   …{text[max(0, s - 8):e + 8]}…".replace("\n", "/"))
+    print(format_table(score(pairs), f"{args.engine} on {'+'.join(splits)} ({len(reports)} reports)"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Gold annotation files (``data/annotated/*.jsonl``): build, validate, read.
+
+One JSON object per unit: ``id, text, source {file, start, end}, split, synthetic,
+entities [{id, label, start, end, text, (COUNT fields)}], relations [{head, tail, type}]``.
+
+    python -m lawie.data.gold build      # data/staging/*.jsonl → data/annotated/*.jsonl
+    python -m lawie.data.gold validate   # every problem, by file and line
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from lawie.data.staging import COUNT_FIELDS, resolve_unit
+from lawie.records import LABELS, TARGET_LABELS
+
+REPO = Path(__file__).resolve().parents[2]
+ANNOTATED = REPO / "data" / "annotated"
+STAGING = REPO / "data" / "staging"
+
+# Split by document. Test is read once per release; rules and models are tuned on dev.
+SPLITS: dict[str, str] = {
+    "seed_000": "dev",
+    "seed_001": "dev",
+    "seed_003": "test",
+    "seed_002": "train",
+    "seed_004": "train",
+}
+
+
+def document_of(unit_id: str) -> str:
+    return unit_id.rsplit("-", 1)[0]
+
+
+def validate_unit(unit: dict) -> list[str]:
+    """Every way a gold unit can be wrong: span text, overlaps, labels, relations, count fields."""
+    problems: list[str] = []
+    text = unit.get("text")
+    if not isinstance(text, str):
+        return ["missing text"]
+    for key in ("id", "source", "split", "synthetic", "entities", "relations"):
+        if key not in unit:
+            problems.append(f"missing field {key!r}")
+    if unit.get("split") not in ("train", "dev", "test"):
+        problems.append(f"split {unit.get('split')!r} is not train/dev/test")
+    if unit.get("synthetic") and unit.get("split") != "train":
+        problems.append("synthetic text may only be in train")
+    by_id: dict[str, dict] = {}
+    previous_end = 0
+    for ent in sorted(unit.get("entities", []), key=lambda e: (e.get("start", 0), e.get("end", 0))):
+        where = f"entity {ent.get('id')}"
+        start, end = ent.get("start"), ent.get("end")
+        if ent.get("label") not in LABELS:
+            problems.append(f"{where}: unknown label {ent.get('label')!r}")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            problems.append(f"{where}: bad offsets {start}-{end}")
+            continue
+        if text[start:end] != ent.get("text"):
+            problems.append(f"{where}: text[{start}:{end}] is {text[start:end]!r}, not {ent.get('text')!r}")
+        if start < previous_end:
+            problems.append(f"{where}: overlaps the previous entity")
+        previous_end = max(previous_end, end)
+        if ent.get("id") in by_id:
+            problems.append(f"{where}: duplicate id")
+        by_id[ent.get("id")] = ent
+        if ent.get("label") == "COUNT":
+            problems += [f"{where}: COUNT lacks {f!r}" for f in COUNT_FIELDS if f not in ent]
+    heads: set[str] = set()
+    for rel in unit.get("relations", []):
+        head, tail = by_id.get(rel.get("head")), by_id.get(rel.get("tail"))
+        if rel.get("type") != "QUANTIFIES":
+            problems.append(f"relation {rel}: type must be QUANTIFIES")
+        if head is None or tail is None:
+            problems.append(f"relation {rel}: refers to a missing entity")
+            continue
+        if head["label"] != "COUNT" or tail["label"] not in TARGET_LABELS:
+            problems.append(f"relation {rel}: must go from COUNT to METRIC/INITIATIVE")
+        if rel["head"] in heads:
+            problems.append(f"relation {rel}: a COUNT has one target")
+        heads.add(rel["head"])
+    return problems
+
+
+def validate_file(path: Path) -> list[str]:
+    problems = []
+    for line_no, unit in _numbered_units(path):
+        problems += [f"{path}:{line_no}: {unit.get('id')}: {p}" for p in validate_unit(unit)]
+    return problems
+
+
+def read_gold(paths: list[Path] | None = None) -> list[dict]:
+    """All gold units of the given files (default: every file in data/annotated)."""
+    paths = paths or sorted(ANNOTATED.glob("*.jsonl"))
+    return [unit for path in paths for _, unit in _numbered_units(path)]
+
+
+def _numbered_units(path: Path) -> Iterator[tuple[int, dict]]:
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            yield line_no, json.loads(line)
+
+
+def build(staging: Path = STAGING, out_dir: Path = ANNOTATED) -> dict[str, int]:
+    """Resolve every finished staging file into a gold file with splits; return units per file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {}
+    for path in sorted(staging.glob("*.jsonl")):
+        if path.name.endswith(".todo.jsonl"):
+            continue
+        units = []
+        for _, raw in _numbered_units(path):
+            unit, problems = resolve_unit(raw)
+            if problems:
+                raise ValueError(f"{path}: {problems}")
+            doc = document_of(unit["id"])
+            unit["split"] = SPLITS.get(doc, unit.get("split", "train"))
+            unit["synthetic"] = bool(unit.get("synthetic", False))
+            units.append(unit)
+        target = out_dir / path.name
+        target.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in units), encoding="utf-8")
+        written[target.name] = len(units)
+    return written
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "build":
+        for name, n in build().items():
+            print(f"{name}: {n} units")
+    elif command == "validate":
+        found = [p for path in sorted(ANNOTATED.glob("*.jsonl")) for p in validate_file(path)]
+        print("\n".join(found) or "all gold files valid")
+        sys.exit(1 if found else 0)
+    else:
+        sys.exit(__doc__)

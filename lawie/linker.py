@@ -1,0 +1,139 @@
+"""The rule linker: COUNT → METRIC/INITIATIVE (QUANTIFIES), plus action, org and year.
+
+Works on the cleaned text with spans as ``(start, end, label)``; every engine
+(rules or tagger) hands its spans here, so records are built one way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lawie.rules import gazetteer as gz
+from lawie.spans import sentence_bounds, sentence_of
+
+Span = tuple[int, int, str]
+
+_FILLERS = re.compile(rf"^(?:{'|'.join(sorted(gz.COUNT_FILLERS, key=len, reverse=True))}|\s)*$")
+_VERBS = re.compile("|".join(sorted(gz.ACTION_VERBS, key=len, reverse=True)))
+_COMPARED = re.compile(r"(?:比|较|同|与|相比|对比)$")
+_NOT_ACTOR_BEFORE = re.compile(r"(?:与|和|同|向|对|为|在|被|给|及|、|协助|配合|涉及)$")
+_RELATIVE_YEARS = {
+    "今年": 0, "本年": 0, "本年度": 0, "当年": 0, "去年": -1, "上年": -1, "上年度": -1,
+    "上一年": -1, "上一年度": -1, "前年": -2, "明年": 1, "次年": 1,
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """What the linker decided for one COUNT (cleaned-text offsets)."""
+
+    count: Span
+    target: Span | None
+    action: str | None
+    org: Span | None
+    year: int | None
+    sentence: tuple[int, int]
+
+
+def year_value(year_text: str, report_year: int | None) -> int | None:
+    """2024年 → 2024, 2023—2025年 → 2023, 去年 → report year − 1."""
+    if m := re.match(r"(19|20)\d\d", year_text):
+        return int(m.group(0))
+    offset = _RELATIVE_YEARS.get(year_text)
+    return None if offset is None or report_year is None else report_year + offset
+
+
+def link(text: str, spans: list[Span], report_year: int | None) -> list[Link]:
+    """One ``Link`` per COUNT, in text order."""
+    bounds = sentence_bounds(text)
+    targets = [s for s in spans if s[2] in ("METRIC", "INITIATIVE")]
+    orgs = [s for s in spans if s[2] == "ORG"]
+    years = [s for s in spans if s[2] == "YEAR"]
+    links: list[Link] = []
+    previous: dict[tuple[int, int], Span] = {}  # sentence → last target linked in it
+    for count in (s for s in spans if s[2] == "COUNT"):
+        sentence = sentence_of(bounds, count[0])
+        in_sentence = [t for t in targets if sentence[0] <= t[0] and t[1] <= sentence[1]]
+        target = _target(text, count, in_sentence, previous.get(sentence))
+        if target:
+            previous[sentence] = target
+        links.append(
+            Link(
+                count=count,
+                target=target,
+                action=_action(text, count, target, sentence),
+                org=_actor(text, count, orgs, sentence),
+                year=_year(text, count, years, sentence, report_year),
+                sentence=sentence,
+            )
+        )
+    return links
+
+
+def _target(text: str, count: Span, candidates: list[Span], carried: Span | None) -> Span | None:
+    before = [t for t in candidates if t[1] <= count[0]]
+    after = [t for t in candidates if t[0] >= count[1]]
+    if after and text[count[1] : after[0][0]] in ("", "的"):
+        return after[0]  # 八个部门; 1.8万余人次参加学习
+    if before and _FILLERS.match(text[before[-1][1] : count[0]]):
+        return before[-1]  # 受理行政复议案件37件
+    if carried:
+        return carried  # 受理…37件，审结25件; 45件，同比增长400%
+    return before[-1] if before else None
+
+
+def _action(text: str, count: Span, target: Span | None, sentence: tuple[int, int]) -> str | None:
+    anchor = min(count[0], target[0]) if target else count[0]
+    clause_start = max(sentence[0], max(text.rfind(p, 0, anchor) for p in "，,；;：:") + 1)
+    verbs = list(_VERBS.finditer(text, clause_start, anchor))
+    return verbs[-1].group(0) if verbs else None
+
+
+def _actor(text: str, count: Span, orgs: list[Span], sentence: tuple[int, int]) -> Span | None:
+    for org in orgs:
+        if sentence[0] <= org[0] and org[1] <= count[0]:
+            if not _NOT_ACTOR_BEFORE.search(text[max(sentence[0], org[0] - 4) : org[0]]):
+                return org
+    return None
+
+
+def _year(text: str, count: Span, years: list[Span], sentence: tuple[int, int], report_year: int | None) -> int | None:
+    line_start = text.rfind("\n", 0, count[0]) + 1
+    line_end = text.find("\n", count[1])
+    line_end = len(text) if line_end < 0 else line_end
+    usable = [y for y in years if not _COMPARED.search(text[max(0, y[0] - 2) : y[0]])]
+    for lo, hi in (sentence, (line_start, line_end)):
+        near = [y for y in usable if lo <= y[0] and y[1] <= hi]
+        near.sort(key=lambda y: (y[0] > count[0], abs(y[0] - count[0])))  # before the count first
+        for y in near:
+            if (value := year_value(text[y[0] : y[1]], report_year)) is not None:
+                return value
+    return report_year
+
+
+def report_fields(text: str, spans: list[Span]) -> tuple[tuple[int, int] | None, Span | None, int | None]:
+    """The report's title line, author ORG and year, from its opening (or its signature)."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
+    title = next((ln for ln in lines[:12] if _is_title(text[ln[0] : ln[1]])), None)
+    head_lines = lines[: lines.index(title) + 2] if title else lines[:2]
+    orgs = [s for s in spans if s[2] == "ORG"]
+    author = _first_in(orgs, [title] if title else []) or _first_in(orgs, head_lines)
+    if author is None and lines:
+        author = _first_in(orgs, lines[-3:])  # signed at the end
+    years = [s for s in spans if s[2] == "YEAR"]
+    first_year = _first_in(years, [title] if title else []) or _first_in(years, lines[:4])
+    year = year_value(text[first_year[0] : first_year[1]], None) if first_year else None
+    return title, author, year
+
+
+def _is_title(line: str) -> bool:
+    return "报告" in line and any(w in line for w in gz.REPORT_TITLE_WORDS) and len(line) <= 80
+
+
+def _first_in(spans: list[Span], ranges: list[tuple[int, int]]) -> Span | None:
+    for lo, hi in ranges:
+        for s in spans:
+            if lo <= s[0] and s[1] <= hi:
+                return s
+    return None

@@ -1,0 +1,154 @@
+"""``extract`` and ``extract_many``: text → cleaned text → engine spans → linked records,
+with every offset mapped back to the caller's string."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
+
+from lawie import linker
+from lawie.clean import CleanText, clean
+from lawie.quantity import parse_quantity
+from lawie.records import Document, Entity, Record
+
+Span = tuple[int, int, str]
+DEFAULT_ENGINE = "rules"
+
+
+class Engine(Protocol):
+    """Anything that tags cleaned texts with ``(start, end, label, score)`` spans."""
+
+    name: str
+
+    def tag(self, texts: Sequence[str]) -> list[list[tuple[int, int, str, float]]]: ...
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def get_engine(name: str | None = None) -> Engine:
+    """The engine called ``name`` (loaded once, then reused)."""
+    name = name or DEFAULT_ENGINE
+    if name not in _ENGINES:
+        if name == "rules":
+            from lawie.rules import RuleEngine
+
+            _ENGINES[name] = RuleEngine()
+        else:
+            raise ValueError(f"unknown engine {name!r}; available: 'rules'")
+    return _ENGINES[name]
+
+
+def extract(text: str, year: int | None = None, org: str | None = None, engine: str | None = None) -> Document:
+    """Extract entities and records from one report.
+
+    ``year`` and ``org`` are the report's own year and author when the caller knows
+    them; otherwise they are read from the report's title or opening.
+    """
+    return extract_many([text], year=year, org=org, engine=engine)[0]
+
+
+def extract_many(
+    texts: Iterable[str],
+    batch_size: int = 16,
+    progress: bool = False,
+    year: int | None = None,
+    org: str | None = None,
+    engine: str | None = None,
+) -> list[Document]:
+    """Extract many reports; the results equal ``extract`` called on each."""
+    return list(iter_extract(texts, batch_size=batch_size, progress=progress, year=year, org=org, engine=engine))
+
+
+def iter_extract(
+    texts: Iterable[str],
+    batch_size: int = 16,
+    progress: bool = False,
+    year: int | None = None,
+    org: str | None = None,
+    engine: str | None = None,
+) -> Iterator[Document]:
+    """Streaming form of ``extract_many``: documents come out as batches finish."""
+    tagger = get_engine(engine)
+    batch: list[str] = []
+    bar = _progress_bar(texts, progress)
+    for text in bar:
+        if not isinstance(text, str):
+            raise TypeError(f"lawie.extract takes str, not {type(text).__name__}")
+        batch.append(text)
+        if len(batch) >= batch_size:
+            yield from _run_batch(tagger, batch, year, org)
+            batch = []
+    if batch:
+        yield from _run_batch(tagger, batch, year, org)
+
+
+def _progress_bar(texts: Iterable[str], enabled: bool) -> Iterable[str]:
+    if not enabled:
+        return texts
+    from tqdm.auto import tqdm
+
+    return tqdm(texts, unit="doc", total=len(texts) if isinstance(texts, Sequence) else None)
+
+
+def _run_batch(tagger: Engine, texts: list[str], year: int | None, org: str | None) -> list[Document]:
+    cleaned = [clean(t) for t in texts]
+    tagged = tagger.tag([c.text for c in cleaned])
+    return [build_document(c, spans, tagger.name, year, org) for c, spans in zip(cleaned, tagged)]
+
+
+def build_document(
+    cleaned: CleanText,
+    tagged: list[tuple[int, int, str, float]],
+    engine: str,
+    year: int | None = None,
+    org: str | None = None,
+) -> Document:
+    """Link the engine's spans into records and map everything to the caller's offsets."""
+    spans = [(s, e, label) for s, e, label, _ in tagged]
+    entities = {(s, e, label): _entity(cleaned, s, e, label, score) for s, e, label, score in tagged}
+    title, author, report_year = linker.report_fields(cleaned.text, spans)
+    report_year = year if year is not None else report_year
+    author_org = org if org is not None else (entities[author].text if author else None)
+    records = []
+    for link in linker.link(cleaned.text, spans, report_year):
+        record = _record(cleaned, link, entities, author_org)
+        if record:
+            records.append(record)
+    return Document(
+        text=cleaned.original,
+        entities=sorted(entities.values(), key=lambda e: (e.start, e.end)),
+        records=records,
+        title=cleaned.original[slice(*cleaned.to_original(*title))] if title else None,
+        author_org=author_org,
+        report_year=report_year,
+        engine=engine,
+    )
+
+
+def _entity(cleaned: CleanText, start: int, end: int, label: str, score: float) -> Entity:
+    o_start, o_end = cleaned.to_original(start, end)
+    return Entity(label, o_start, o_end, cleaned.original[o_start:o_end], score)
+
+
+def _record(cleaned: CleanText, link: linker.Link, entities: dict[Span, Entity], author: str | None) -> Record | None:
+    text = cleaned.text
+    count_start = link.count[0]
+    clause = text[link.sentence[0] : count_start]
+    quantity = parse_quantity(text[count_start : link.count[1]], context_before=clause)
+    if quantity is None:
+        return None  # the engine called something a COUNT that reads as no quantity
+    sentence = cleaned.to_original(*link.sentence) if link.sentence[1] > link.sentence[0] else (0, 0)
+    return Record(
+        count=entities[link.count],
+        target=entities[link.target] if link.target else None,
+        value=quantity.value,
+        unit=quantity.unit,
+        qualifier=quantity.qualifier,
+        change=quantity.change,
+        direction=quantity.direction,
+        action=link.action,
+        org=entities[link.org].text if link.org else author,
+        year=link.year,
+        sentence=sentence,
+    )
