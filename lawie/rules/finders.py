@@ -122,7 +122,7 @@ def _inside(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
 
 # ---------------------------------------------------------------- orgs ---------
 _ORG_SUFFIX = re.compile(_alternation(gz.ORG_SUFFIXES))
-_LEFT_STOP = re.compile(f"(?:{_alternation(gz.ORG_LEFT_STOPS)})$")
+_LEFT_STOP = re.compile(f"(?:{_alternation(gz.ORG_LEFT_STOPS + gz.ACTION_VERBS + gz.COUNT_FILLERS)})$")
 _AREA = re.compile(rf"[{_CJK}]{{1,8}}?(?:{_alternation(gz.AREA_SUFFIXES)})")
 
 
@@ -137,7 +137,9 @@ def find_orgs(text: str, masked: list[tuple[int, int]]) -> list[Span]:
         if start is None or _inside(start, end, masked):
             continue
         name = text[start:end]
-        if len(name) < 2 or name.startswith(gz.ORG_BAD_STARTS) or len(name) > 24:
+        if len(name) <= len(suffix) or name.startswith(gz.ORG_BAD_STARTS) or len(name) > 24:
+            continue
+        if name.endswith(gz.ORG_FALSE_ENDINGS):
             continue
         if len(name) == 2 and len(suffix) == 1 and name[0] not in _SHORT_ORG_HEADS:
             continue  # 查办, 举办, 开办 are verbs; 区委, 市局 are bodies
@@ -155,7 +157,7 @@ def _grow_left(text: str, suffix_start: int, limit: int = 20) -> int | None:
         ch = text[i - 1]
         if not ("\u4e00" <= ch <= "\u9fff" or ch in "“”（）()"):
             break
-        if _LEFT_STOP.search(text[max(0, i - 4) : i]):
+        if _LEFT_STOP.search(text[max(0, i - 4) : i]) or (ch == "经" and text[i] not in "济技开"):
             break
         i -= 1
     while i < suffix_start and text[i] in "（）()”":
