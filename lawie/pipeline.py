@@ -3,6 +3,7 @@ with every offset mapped back to the caller's string."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
@@ -131,6 +132,16 @@ def _entity(cleaned: CleanText, start: int, end: int, label: str, score: float) 
     return Entity(label, o_start, o_end, cleaned.original[o_start:o_end], score)
 
 
+def _unit_as_written(cleaned: CleanText, count: Span, unit: str) -> str:
+    """The unit in the caller's own characters (場次 stays 場次), pinyin and brackets dropped."""
+    at = cleaned.text.rfind(unit, count[0], count[1]) if unit else -1
+    if at < 0 or cleaned.original == cleaned.text:
+        return unit
+    start, end = cleaned.to_original(at, at + len(unit))
+    written = re.sub(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]|[(（)）]", "", cleaned.original[start:end])
+    return written if len(written) == len(unit) else unit
+
+
 def _record(cleaned: CleanText, link: linker.Link, entities: dict[Span, Entity], author: str | None) -> Record | None:
     text = cleaned.text
     count_start = link.count[0]
@@ -143,7 +154,7 @@ def _record(cleaned: CleanText, link: linker.Link, entities: dict[Span, Entity],
         count=entities[link.count],
         target=entities[link.target] if link.target else None,
         value=quantity.value,
-        unit=quantity.unit,
+        unit=_unit_as_written(cleaned, link.count, quantity.unit),
         qualifier=quantity.qualifier,
         change=quantity.change,
         direction=quantity.direction,

@@ -69,6 +69,7 @@ _COMPARATIVE = re.compile(r"同比|环比|比上年|比去年|较上年|较去�
 _CHANGE_VERB = re.compile(rf"(?P<up>{_UP})|(?P<down>{_DOWN})")
 _RELATIVE_UNITS = {"%", "‰", "个百分点", "百分点", "倍", "成"}
 _TO_LEVEL = re.compile(r"(?:至|到|为)$")
+_MONEY_CONTEXT = re.compile(r"损失|金额|资金|经费|费用|收入|投资|投入|罚款|罚没|补贴|补助|奖励|税|款|资产|营收|产值")
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?：:\n]")
 
 
@@ -98,6 +99,8 @@ def parse_quantity(text: str, context_before: str = "") -> Quantity | None:
     value = read_number(m.group("number"))
     if value is None:
         return None
+    if not unit and _MONEY_CONTEXT.search(_CLAUSE_BREAK.split(context_before)[-1]):
+        unit = "元"  # 挽回经济损失107万: an amount of money with its 元 left unwritten
     qualifier = _qualifier(m)
     change, direction = detect_change(context_before, unit)
     return Quantity(value, unit, qualifier, change, direction)

@@ -255,8 +255,8 @@ def _metric_before(text: str, start: int, blocked: list[tuple[int, int]]) -> tup
             if len(verbs) == 1 or verbs[-2].end() == end:
                 return None  # only a verb: 审结25件 carries its metric over
         inner = [v for v in verbs if v.end() < end]
-        if inner:
-            begin = inner[-1].end()
+        if inner:  # the noun phrase runs from the first governing verb to the count
+            begin = inner[0].end()
     while scope := _SCOPE_HEAD.match(text, begin, end):
         begin = scope.end()
     while begin < end and text[begin] in "、“”的 ，,":
