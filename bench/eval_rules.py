@@ -1,6 +1,6 @@
 """Rule engine accuracy on the gold reports, per split.
 
-    python bench/eval_rules.py [--split dev] [--errors]
+python bench/eval_rules.py [--split dev] [--errors]
 """
 
 from __future__ import annotations
@@ -31,9 +31,13 @@ def main() -> None:
         if args.errors:
             predicted = {(e.start, e.end, e.label) for e in doc.entities}
             for s, e, label in sorted(predicted - gold.entities):
-                print(f"FP {gold.path[-30:]} {label:<10} {text[s:e]}   …{text[max(0, s - 8):e + 8]}…".replace("\n", "/"))
+                print(
+                    f"FP {gold.path[-30:]} {label:<10} {text[s:e]}   …{text[max(0, s - 8) : e + 8]}…".replace("\n", "/")
+                )
             for s, e, label in sorted(gold.entities - predicted):
-                print(f"FN {gold.path[-30:]} {label:<10} {text[s:e]}   …{text[max(0, s - 8):e + 8]}…".replace("\n", "/"))
+                print(
+                    f"FN {gold.path[-30:]} {label:<10} {text[s:e]}   …{text[max(0, s - 8) : e + 8]}…".replace("\n", "/")
+                )
     print(format_table(score(pairs), f"{args.engine} on {'+'.join(splits)} ({len(reports)} reports)"))
 
 

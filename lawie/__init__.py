@@ -1,9 +1,9 @@
 """lawie: typed, checkable data from Chinese 法治政府建设年度报告.
 
-    >>> import lawie
-    >>> doc = lawie.extract("2022年共受理行政复议案件37件，审结25件。")
-    >>> [(r.count.text, r.target.text, r.value, r.unit) for r in doc.records]
-    [('37件', '行政复议案件', 37, '件'), ('25件', '行政复议案件', 25, '件')]
+>>> import lawie
+>>> doc = lawie.extract("2022年共受理行政复议案件37件，审结25件。")
+>>> [(r.count.text, r.target.text, r.value, r.unit) for r in doc.records]
+[('37件', '行政复议案件', 37, '件'), ('25件', '行政复议案件', 25, '件')]
 """
 
 from lawie.pipeline import extract, extract_many, iter_extract

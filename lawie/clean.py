@@ -126,6 +126,13 @@ def simplify_edits(text: str) -> Iterator[Edit]:
         )
 
 
+def to_simplified(text: str) -> str:
+    """Width normalized, stray pinyin removed and traditional converted: ``clean`` without
+    detection, boilerplate removal or an offset map (for short strings such as units)."""
+    narrow = _WIDTH.sub(lambda m: " " if m.group(0).isspace() else unicodedata.normalize("NFKC", m.group(0)), text)
+    return _opencc().convert(_STRAY_PINYIN.sub("", narrow))
+
+
 def is_traditional(text: str, threshold: float = 0.03) -> bool:
     """True when at least ``threshold`` of the CJK characters change under t2s."""
     sample = "".join(re.findall(f"[{_CJK}]", text[:20000]))

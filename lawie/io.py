@@ -21,7 +21,9 @@ _BOMS = (
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # What report text is made of: CJK, ASCII, CJK and full-width punctuation, common symbols.
-_COMMON = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\x09-\x0d\x20-\x7e\u3000-\u303f\uff00-\uffef\u2010-\u206f\u00a0-\u00ff\u0100-\u024f\u2160-\u217f\u2460-\u24ff\u25a0-\u25ff]")
+_COMMON = re.compile(
+    r"[\u4e00-\u9fff\u3400-\u4dbf\x09-\x0d\x20-\x7e\u3000-\u303f\uff00-\uffef\u2010-\u206f\u00a0-\u00ff\u0100-\u024f\u2160-\u217f\u2460-\u24ff\u25a0-\u25ff]"
+)
 
 
 class InputError(Exception):

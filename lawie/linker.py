@@ -19,8 +19,18 @@ _VERBS = re.compile("|".join(sorted(gz.ACTION_VERBS, key=len, reverse=True)))
 _COMPARED = re.compile(r"(?:比|较|同|与|相比|对比)$")
 _NOT_ACTOR_BEFORE = re.compile(r"(?:与|和|同|向|对|为|在|被|给|及|、|协助|配合|涉及)$")
 _RELATIVE_YEARS = {
-    "今年": 0, "本年": 0, "本年度": 0, "当年": 0, "去年": -1, "上年": -1, "上年度": -1,
-    "上一年": -1, "上一年度": -1, "前年": -2, "明年": 1, "次年": 1,
+    "今年": 0,
+    "本年": 0,
+    "本年度": 0,
+    "当年": 0,
+    "去年": -1,
+    "上年": -1,
+    "上年度": -1,
+    "上一年": -1,
+    "上一年度": -1,
+    "前年": -2,
+    "明年": 1,
+    "次年": 1,
 }
 
 
@@ -92,9 +102,9 @@ def _action(text: str, count: Span, target: Span | None, sentence: tuple[int, in
 
 def _actor(text: str, count: Span, orgs: list[Span], sentence: tuple[int, int]) -> Span | None:
     for org in orgs:
-        if sentence[0] <= org[0] and org[1] <= count[0]:
-            if not _NOT_ACTOR_BEFORE.search(text[max(sentence[0], org[0] - 4) : org[0]]):
-                return org
+        in_front = sentence[0] <= org[0] and org[1] <= count[0]
+        if in_front and not _NOT_ACTOR_BEFORE.search(text[max(sentence[0], org[0] - 4) : org[0]]):
+            return org
     return None
 
 

@@ -8,9 +8,26 @@ from typing import Any
 from lawie.records import Document
 
 COLUMNS = (
-    "doc_id", "org", "year", "metric", "target_label", "action", "value", "unit", "qualifier",
-    "change", "direction", "count_text", "count_start", "count_end", "target_start", "target_end",
-    "sentence_start", "sentence_end", "evidence", "engine",
+    "doc_id",
+    "org",
+    "year",
+    "metric",
+    "target_label",
+    "action",
+    "value",
+    "unit",
+    "qualifier",
+    "change",
+    "direction",
+    "count_text",
+    "count_start",
+    "count_end",
+    "target_start",
+    "target_end",
+    "sentence_start",
+    "sentence_end",
+    "evidence",
+    "engine",
 )
 
 

@@ -36,7 +36,10 @@ def test_entities_are_sorted_and_flat(docs):
 def test_seed_000_figures_read_through_traditional_and_pinyin(docs):
     records = {r.count.text: r for r in docs["000"].records}
     assert (records["1.8萬余人次"].value, records["1.8萬余人次"].unit, records["1.8萬余人次"].qualifier) == (
-        18000, "人次", "more_than")
+        18000,
+        "人次",
+        "more_than",
+    )
     assert (records["240余場次"].value, records["240余場次"].unit) == (240, "場次")  # unit as written
     assert records["1.8萬余人次"].target.text == "參加學(xué)習(xí)"
     assert records["2萬余份"].value == 20000

@@ -50,7 +50,10 @@ def test_web_furniture_lines_are_dropped(seeds):
 
 
 def test_html_tags_and_entities():
-    text = "<html><body><p>受理&amp;办理<b>行政复议</b>案件37件</p><script>var x = '<p>';</script>&nbsp;审结25件</body></html>"
+    text = (
+        "<html><body><p>受理&amp;办理<b>行政复议</b>案件37件</p>"
+        "<script>var x = '<p>';</script>&nbsp;审结25件</body></html>"
+    )
     c = clean(text)
     assert "<" not in c.text and "var x" not in c.text
     assert "受理&办理行政复议案件37件" in c.text

@@ -30,8 +30,17 @@ def _good_unit() -> dict:
         "entities": [
             {"id": "T1", "label": "YEAR", "start": 0, "end": 5, "text": "2022年"},
             {"id": "T2", "label": "METRIC", "start": 8, "end": 14, "text": "行政复议案件"},
-            {"id": "T3", "label": "COUNT", "start": 14, "end": 17, "text": "37件",
-             "value": 37, "unit": "件", "qualifier": None, "change": False},
+            {
+                "id": "T3",
+                "label": "COUNT",
+                "start": 14,
+                "end": 17,
+                "text": "37件",
+                "value": 37,
+                "unit": "件",
+                "qualifier": None,
+                "change": False,
+            },
         ],
         "relations": [{"head": "T3", "tail": "T2", "type": "QUANTIFIES"}],
     }

@@ -43,7 +43,7 @@ def resolve_unit(unit: dict) -> tuple[dict, list[str]]:
         gold = {"id": ent["id"], "label": label, "start": start, "end": cursor, "text": span}
         if label == "COUNT":
             problems += _check_count(where, ent)
-            gold.update({k: ent.get(k) for k in COUNT_FIELDS + ("direction", "org", "year")})
+            gold.update({k: ent.get(k) for k in (*COUNT_FIELDS, "direction", "org", "year")})
             target = ent.get("target")
             if target is not None:
                 if target not in ids:
@@ -85,7 +85,9 @@ def check_file(path: Path, verbose: bool = True) -> int:
         if verbose:
             for e in gold["entities"]:
                 ctx = unit["text"][max(0, e["start"] - 6) : e["end"] + 6]
-                print(f"  {gold['id']} {e['id']:>4} {e['label']:<10} {e['start']:>4}-{e['end']:<4} {e['text']}   …{ctx}…")
+                print(
+                    f"  {gold['id']} {e['id']:>4} {e['label']:<10} {e['start']:>4}-{e['end']:<4} {e['text']}   …{ctx}…"
+                )
     print(f"{path}: {n_problems} problem(s)")
     return n_problems
 

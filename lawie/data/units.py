@@ -34,7 +34,7 @@ def _cut(text: str, start: int, end: int, max_len: int) -> list[tuple[int, int]]
     pieces: list[tuple[int, int]] = []
     piece_start = start
     last_cut = start
-    for cut in cuts + [end]:
+    for cut in [*cuts, end]:
         if cut - piece_start > max_len and last_cut > piece_start:
             pieces.append(_strip(text, piece_start, last_cut))
             piece_start = last_cut

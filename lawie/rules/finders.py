@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lawie.quantity import NUMBER, PREFIX_QUALIFIERS, UNITS, parse_quantity
+from lawie.quantity import NUMBER, PREFIX_QUALIFIERS, UNIT, parse_quantity
 from lawie.rules import gazetteer as gz
 
 Span = tuple[int, int, str]
@@ -91,26 +91,23 @@ def _relative_misread(text: str, m: re.Match[str]) -> bool:
 # ---------------------------------------------------------------- counts -------
 _COUNT = re.compile(
     rf"(?<![\d.A-Za-z第])(?<!\d,)(?:{_alternation(tuple(PREFIX_QUALIFIERS))})?{NUMBER}(?:余|多)?"
-    rf"(?:{_alternation(UNITS)})(?:[(（]次[)）])?(?:以上|左右|余|多)?"
+    rf"{UNIT}(?:以上|左右|余|多)?"
     rf"|(?<![\d.A-Za-z第])(?<!\d,)\d+(?:\.\d+)?(?:万亿|亿|万)(?:余|多)?(?![\d{_CJK}%])"
 )
-# Context after a number that shows it is part of a name or an ordinal structure.
-_NOT_AFTER = re.compile(r"^(?:中全会|次全会|全会|届|次会议|中|号|号线|的一|五规划|五”|方面的|级)")
-_NOT_BEFORE = re.compile(r"(?:党的|第|十|党的第|其中|前|初|约\d+)$")
 
 
 def find_counts(text: str, masked: list[tuple[int, int]]) -> list[Span]:
+    """Numbers with a unit that read as quantities, outside names; the normalizer's
+    context rules (党的二十大, 三中全会, 增加到…) decide what is not a count."""
     spans = []
     for m in _COUNT.finditer(text):
         start, end = m.start(), m.end()
-        if _inside(start, end, masked) or _NOT_AFTER.match(text[end : end + 4]):
-            continue
-        if _NOT_BEFORE.search(text[max(0, start - 3) : start]):
+        if _inside(start, end, masked):
             continue
         count_text = text[start:end]
-        if re.match("[一二两三四五六七八九十]", count_text) and count_text[0] == "一":
-            continue  # Chinese 一 + classifier is an article (一批, 一次性, 一站式)
-        if parse_quantity(count_text) is None:
+        if count_text[0] in "百千万亿" and not re.match(r"^.[余多]", count_text):
+            continue  # 万人, 千家万户: a bare magnitude needs 余/多 or a qualifier (近千个) to count
+        if parse_quantity(count_text, text[max(0, start - 40) : start], text[end : end + 20]) is None:
             continue
         spans.append((start, end, "COUNT"))
     return spans
@@ -169,7 +166,9 @@ def find_area_actors(text: str, known: set[str]) -> list[Span]:
     """Areas that act: an area name opening a clause (2024年，泾源县坚持…), and every
     occurrence of an area already known to be an actor of this report."""
     spans: list[Span] = []
-    for m in re.finditer(rf"(?:^|(?<=\n)|(?<=(?:19|20)\d\d年[，,])|(?<=(?:19|20)\d\d年度[，,]))(?P<area>[{_CJK}]{{2,9}})", text):
+    for m in re.finditer(
+        rf"(?:^|(?<=\n)|(?<=(?:19|20)\d\d年[，,])|(?<=(?:19|20)\d\d年度[，,]))(?P<area>[{_CJK}]{{2,9}})", text
+    ):
         area = _AREA.match(m.group("area"))
         if area and _plausible_area(area.group(0)):
             name = area.group(0)
@@ -197,7 +196,9 @@ _VERB_END = re.compile(f"(?:{_alternation(gz.ACTION_VERBS)})$")
 _FILLER_TAIL = re.compile(f"(?:{_alternation(gz.COUNT_FILLERS)})+$")
 _SCOPE_HEAD = re.compile(_alternation(gz.METRIC_SCOPE))
 # Comparisons and change words are not what is counted: 同比增长400%.
-_NOT_METRIC = re.compile(r"(?:同比|环比|比上年|较上年|比去年同期|较去年同期|比去年|较去年)?(?:增长|增加|上升|下降|减少|提高|降低|增幅|降幅)?(?:了|达|为)?$")
+_NOT_METRIC = re.compile(
+    r"(?:同比|环比|比|较|同期|上年|去年|上一年)*(?:增长|增加|上升|下降|减少|提高|降低|增幅|降幅|增量)?(?:了|达|为)?$"
+)
 _CLASSIFIER_UNITS = set("个名家件项支所类部条位户台套张座期批处起宗篇本册幅间栋辆只组队门村场")
 _METRIC_STOP = re.compile(r"[\d，,。；;：:！？!?、\n（(]|的|进行|开展|到|在|并|及时|参加|参与|获评|全部|实现|均|达到")
 _PARTICIPATION = re.compile(f"^(?:{_alternation(gz.PARTICIPATION_VERBS)})[{_CJK}]{{0,6}}?(?=[，,。；;\n]|$)")
@@ -251,12 +252,11 @@ def _metric_before(text: str, start: int, blocked: list[tuple[int, int]]) -> tup
         return None
     if not text[begin:end].endswith(("率", "比")):  # rates keep their verb: 调处成功率
         verbs = list(_VERB.finditer(text, begin, end))
-        if verbs and verbs[-1].end() == end and all(v.end() == end for v in verbs[-1:]):
-            if len(verbs) == 1 or verbs[-2].end() == end:
-                return None  # only a verb: 审结25件 carries its metric over
         inner = [v for v in verbs if v.end() < end]
         if inner:  # the noun phrase runs from the first governing verb to the count
             begin = inner[0].end()
+        elif verbs:
+            return None  # only a verb: 审结25件 carries its metric over
     while scope := _SCOPE_HEAD.match(text, begin, end):
         begin = scope.end()
     while begin < end and text[begin] in "、“”的 ，,":
