@@ -118,8 +118,10 @@ def select_flat(spans: Iterable[tuple[int, int, int, object]]) -> list[tuple[int
     sorted by start.
     """
     ranked = sorted(spans, key=lambda s: (-s[2], -(s[1] - s[0]), s[0]))
+    occupied = bytearray(max((s[1] for s in ranked), default=0))
     taken: list[tuple[int, int, object]] = []
     for start, end, _prio, payload in ranked:
-        if start < end and all(end <= s or start >= e for s, e, _ in taken):
+        if start < end and 1 not in occupied[start:end]:
+            occupied[start:end] = b"\x01" * (end - start)
             taken.append((start, end, payload))
     return sorted(taken, key=lambda s: s[0])

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         except Exception as err:  # one bad document must not sink the batch
             failures.append((path, f"{type(err).__name__}: {err}"))
             continue
-        doc.id = str(path)
+        doc.id = doc_id(path)
         docs.append(doc)
     table = rows(docs)
     write_atomic(out, table, fmt)
@@ -70,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"FAILED {path}: {reason}", file=sys.stderr)
     print(f"{len(docs)} file(s) → {len(table)} record(s) in {out}; {len(failures)} failed", file=sys.stderr)
     return 1 if failures else 0
+
+
+def doc_id(path: Path) -> str:
+    """The path as given; bundled samples as ``samples/<name>``."""
+    return f"samples/{path.name}" if path.parent == Path(str(resources.files("lawie") / "samples")) else str(path)
 
 
 def sample_paths() -> list[Path]:
