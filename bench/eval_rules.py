@@ -29,7 +29,7 @@ def main() -> None:
         doc = lawie.extract(text, engine=args.engine)
         pairs.append((doc, gold))
         if args.errors:
-            predicted = {(e.start, e.end, e.label) for e in doc.entities}
+            predicted = {(e.start, e.end, e.label) for e in doc.entities if gold.covers(e.start, e.end)}
             for s, e, label in sorted(predicted - gold.entities):
                 print(
                     f"FP {gold.path[-30:]} {label:<10} {text[s:e]}   …{text[max(0, s - 8) : e + 8]}…".replace("\n", "/")

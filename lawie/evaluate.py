@@ -25,6 +25,10 @@ class GoldReport:
     entities: set[tuple[int, int, str]] = field(default_factory=set)
     relations: set[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=set)
     records: dict[tuple[int, int], dict] = field(default_factory=dict)
+    covered: list[tuple[int, int]] = field(default_factory=list)  # annotated units
+
+    def covers(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self.covered)
 
 
 def gold_reports(units: Iterable[dict]) -> dict[str, GoldReport]:
@@ -33,6 +37,7 @@ def gold_reports(units: Iterable[dict]) -> dict[str, GoldReport]:
     for unit in units:
         path, base = unit["source"]["file"], unit["source"]["start"]
         report = reports.setdefault(path, GoldReport(path, unit["split"]))
+        report.covered.append((base, unit["source"]["end"]))
         spans = {}
         for ent in unit["entities"]:
             span = (base + ent["start"], base + ent["end"])
@@ -76,16 +81,17 @@ class Tally:
 def score(pairs: Iterable[tuple[Document, GoldReport]]) -> dict[str, dict[str, float | int]]:
     """Per-label, micro, relation and record scores over (prediction, gold) report pairs.
 
+    Only predictions inside annotated units count (govwork reports are annotated in part).
     A record is right when its count span, target span, value and unit all are.
     """
     tallies: dict[str, Tally] = defaultdict(Tally)
     for doc, gold in pairs:
-        predicted = {(e.start, e.end, e.label) for e in doc.entities}
+        predicted = {(e.start, e.end, e.label) for e in doc.entities if gold.covers(e.start, e.end)}
         for label in LABELS:
             tallies[label].add({p for p in predicted if p[2] == label}, {g for g in gold.entities if g[2] == label})
         tallies["micro"].add(predicted, gold.entities)
-        tallies["relation"].add(_relations(doc), gold.relations)
-        tallies["record"].add(_records(doc), _gold_records(gold))
+        tallies["relation"].add({r for r in _relations(doc) if gold.covers(*r[0])}, gold.relations)
+        tallies["record"].add({r for r in _records(doc) if gold.covers(*r[0])}, _gold_records(gold))
     return {name: tally.row() for name, tally in tallies.items()}
 
 

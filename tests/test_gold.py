@@ -68,3 +68,26 @@ def test_validator_finds_each_kind_of_problem(breakage, expected):
     breakage(unit)
     problems = validate_unit(unit)
     assert any(expected in p for p in problems), problems
+
+
+def test_load_gold_offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    from lawie.data import TAGS, load_gold
+
+    data = load_gold()
+    assert set(data) == {"train", "dev", "test"} and all(len(data[s]) > 0 for s in data)
+    names = data["train"].features["ner_tags"].feature.names
+    assert tuple(names) == TAGS
+    row = data["dev"][0]
+    assert len(row["tokens"]) == len(row["ner_tags"]) == len(row["text"])
+    for ent in row["entities"]:
+        assert names[row["ner_tags"][ent["start"]]] == f"B-{ent['label']}"
+
+
+def test_splits_are_by_document_and_synthetic_only_in_train():
+    split_of_report: dict[str, set[str]] = {}
+    for unit in read_gold():
+        split_of_report.setdefault(unit["source"]["file"], set()).add(unit["split"])
+        assert not unit["synthetic"] or unit["split"] == "train"
+    assert all(len(splits) == 1 for splits in split_of_report.values())

@@ -5,11 +5,13 @@ entities [{id, label, start, end, text, (COUNT fields)}], relations [{head, tail
 
     python -m lawie.data.gold build      # data/staging/*.jsonl → data/annotated/*.jsonl
     python -m lawie.data.gold validate   # every problem, by file and line
+    python -m lawie.data.gold stats      # counts per label and split
 """
 
 from __future__ import annotations
 
 import json
+import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,18 +23,30 @@ REPO = Path(__file__).resolve().parents[2]
 ANNOTATED = REPO / "data" / "annotated"
 STAGING = REPO / "data" / "staging"
 
+GOVWORK = REPO / "data" / "corpus" / "govwork"
+
 # Split by document. Test is read once per release; rules and models are tuned on dev.
-SPLITS: dict[str, str] = {
-    "seed_000": "dev",
-    "seed_001": "dev",
-    "seed_003": "test",
-    "seed_002": "train",
-    "seed_004": "train",
+SEED_SPLITS: dict[str, str] = {
+    "000_5fbba2febc326272": "dev",
+    "001_13d687593c9c7455": "dev",
+    "003_58b9b4adb4171f74": "test",
+    "002_69a345469985f6fc": "train",
+    "004_150b757668876e41": "train",
 }
+GOVWORK_SPLIT_SEED = 20261121  # the seeded draw of 5 dev and 5 test reports; never redrawn
 
 
-def document_of(unit_id: str) -> str:
-    return unit_id.rsplit("-", 1)[0]
+def govwork_splits() -> dict[str, str]:
+    """``{report stem: split}`` for the govwork corpus: 5 reports dev, 5 test, the rest train."""
+    stems = sorted(p.stem for p in GOVWORK.glob("*.txt"))
+    drawn = random.Random(GOVWORK_SPLIT_SEED).sample(stems, 10)
+    return {s: "dev" if s in drawn[:5] else "test" if s in drawn[5:] else "train" for s in stems}
+
+
+def split_of(source_file: str) -> str:
+    """The split of the report a unit comes from (synthetic text is always train)."""
+    stem = Path(source_file).stem
+    return SEED_SPLITS.get(stem) or govwork_splits().get(stem) or "train"
 
 
 def validate_unit(unit: dict) -> list[str]:
@@ -115,9 +129,8 @@ def build(staging: Path = STAGING, out_dir: Path = ANNOTATED) -> dict[str, int]:
             unit, problems = resolve_unit(raw)
             if problems:
                 raise ValueError(f"{path}: {problems}")
-            doc = document_of(unit["id"])
-            unit["split"] = SPLITS.get(doc, unit.get("split", "train"))
             unit["synthetic"] = bool(unit.get("synthetic", False))
+            unit["split"] = "train" if unit["synthetic"] else split_of(unit["source"]["file"])
             units.append(unit)
         target = out_dir / path.name
         target.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in units), encoding="utf-8")
@@ -125,11 +138,34 @@ def build(staging: Path = STAGING, out_dir: Path = ANNOTATED) -> dict[str, int]:
     return written
 
 
+def stats(units: list[dict]) -> str:
+    """Markdown table: units, reports, characters, entities per label and relations, per split."""
+    splits = ("train", "dev", "test")
+    rows = {name: dict.fromkeys(splits, 0) for name in ("units", "reports", "characters", *LABELS, "QUANTIFIES")}
+    reports: dict[str, set[str]] = {s: set() for s in splits}
+    for unit in units:
+        split = unit["split"]
+        rows["units"][split] += 1
+        rows["characters"][split] += len(unit["text"])
+        reports[split].add(unit["source"]["file"])
+        for ent in unit["entities"]:
+            rows[ent["label"]][split] += 1
+        rows["QUANTIFIES"][split] += len(unit["relations"])
+    for split in splits:
+        rows["reports"][split] = len(reports[split])
+    lines = ["| | train | dev | test | all |", "|---|---|---|---|---|"]
+    for name, by_split in rows.items():
+        lines.append(f"| {name} | " + " | ".join(str(by_split[s]) for s in splits) + f" | {sum(by_split.values())} |")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "build":
         for name, n in build().items():
             print(f"{name}: {n} units")
+    elif command == "stats":
+        print(stats(read_gold()))
     elif command == "validate":
         found = [p for path in sorted(ANNOTATED.glob("*.jsonl")) for p in validate_file(path)]
         print("\n".join(found) or "all gold files valid")

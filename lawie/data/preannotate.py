@@ -12,32 +12,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 from pathlib import Path
 
-from lawie.data.gold import REPO, STAGING
+from lawie.data.gold import GOVWORK, REPO, STAGING
 from lawie.data.units import split_units
 from lawie.pipeline import extract
 from lawie.records import Document
-
-GOVWORK = REPO / "data" / "corpus" / "govwork"
-# Split of the govwork reports by document (seeded draw, recorded so it never moves).
-SPLIT_SEED = 20261121
-
-
-def govwork_splits() -> dict[str, str]:
-    """``{report stem: split}``: 5 reports dev, 5 test, the rest train."""
-    stems = sorted(p.stem for p in GOVWORK.glob("*.txt"))
-    drawn = random.Random(SPLIT_SEED).sample(stems, 10)
-    return {s: "dev" if s in drawn[:5] else "test" if s in drawn[5:] else "train" for s in stems}
 
 
 def choose_units(text: str, doc: Document, per_report: int, max_len: int = 300) -> list[tuple[int, int]]:
     """Evenly spaced units among those with at least one COUNT the rules see."""
     counts = [r.count.start for r in doc.records]
-    units = [
-        (s, e) for s, e in split_units(text, max_len=max_len) if e - s >= 40 and any(s <= c < e for c in counts)
-    ]
+    units = [(s, e) for s, e in split_units(text, max_len=max_len) if e - s >= 40 and any(s <= c < e for c in counts)]
     if len(units) <= per_report:
         return units
     step = len(units) / per_report
@@ -54,11 +40,23 @@ def staging_unit(unit_id: str, source: str, text: str, doc: Document, start: int
         ent = {"id": ids[(e.start, e.end, e.label)], "label": e.label, "text": e.text, "start": e.start - start}
         if e.label == "COUNT" and (r := records.get((e.start, e.end))):
             target = r.target and ids.get((r.target.start, r.target.end, r.target.label))
-            ent.update(target=target, value=r.value, unit=r.unit, qualifier=r.qualifier, change=r.change,
-                       direction=r.direction, org=r.org, year=r.year)
+            ent.update(
+                target=target,
+                value=r.value,
+                unit=r.unit,
+                qualifier=r.qualifier,
+                change=r.change,
+                direction=r.direction,
+                org=r.org,
+                year=r.year,
+            )
         entities.append(ent)
-    return {"id": unit_id, "source": {"file": source, "start": start, "end": end}, "text": text[start:end],
-            "entities": entities}
+    return {
+        "id": unit_id,
+        "source": {"file": source, "start": start, "end": end},
+        "text": text[start:end],
+        "entities": entities,
+    }
 
 
 def write_govwork(per_report: int, out_dir: Path) -> int:
@@ -69,8 +67,7 @@ def write_govwork(per_report: int, out_dir: Path) -> int:
         source = str(path.relative_to(REPO))
         doc_id = f"gw_{path.stem.replace('_gov_work_report', '')}"
         rows = [
-            staging_unit(f"{doc_id}-{s:06d}", source, text, doc, s, e)
-            for s, e in choose_units(text, doc, per_report)
+            staging_unit(f"{doc_id}-{s:06d}", source, text, doc, s, e) for s, e in choose_units(text, doc, per_report)
         ]
         target = out_dir / f"{doc_id}.todo.jsonl"
         target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
