@@ -73,7 +73,8 @@ def test_validator_finds_each_kind_of_problem(breakage, expected):
 def test_load_gold_offline(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    from lawie.data import TAGS, load_gold
+    from lawie.data import load_gold
+    from lawie.data.loader import TAGS
 
     data = load_gold()
     assert set(data) == {"train", "dev", "test"} and all(len(data[s]) > 0 for s in data)

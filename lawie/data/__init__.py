@@ -1,5 +1,13 @@
 """Gold data: the annotation format, its validator and loaders."""
 
-from lawie.data.loader import TAGS, bio_tags, load_gold
+from __future__ import annotations
 
-__all__ = ["TAGS", "bio_tags", "load_gold"]
+
+def load_gold(paths=None):
+    """train/dev/test ``DatasetDict`` of the gold units (see ``lawie.data.loader``)."""
+    from lawie.data.loader import load_gold as _load_gold
+
+    return _load_gold(paths)
+
+
+__all__ = ["load_gold"]
