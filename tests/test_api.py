@@ -50,6 +50,8 @@ def test_record_values_agree_with_gold_wherever_the_count_span_does(docs, seeds)
     by_path = {f"lawie/samples/{p}": k for k, p in ((k, _name(k)) for k in seeds)}
     checked = 0
     for path, gold in gold_reports(read_gold()).items():
+        if path not in by_path:
+            continue  # govwork and synthetic units: the samples are what this test reads
         doc = docs[by_path[path]]
         for r in doc.records:
             ent = gold.records.get((r.count.start, r.count.end))
