@@ -1,22 +1,25 @@
-# Usage: python data/tools/adjudicate_year.py gw_national_2016 gw_prov_2026_02 ...  (staging stems)
-"""Adjudication: counts in a unit without any YEAR take the report year (the contract's fallback)."""
+"""Adjudication: counts in a unit without any YEAR take the report year (the contract's fallback).
+
+Usage: python data/tools/adjudicate_year.py gw_national_2016 gw_prov_2026_02 ...  (staging stems)
+"""
 
 import json
 import sys
+from pathlib import Path
 
 changed = total = 0
 for stem in sys.argv[1:]:
     year = 2026 if "prov_2026" in stem else int(stem.rsplit("_", 1)[1])
-    p = f"data/staging/{stem}.jsonl"
-    rows = [json.loads(l) for l in open(p, encoding="utf-8")]
-    for r in rows:
-        if any(e["label"] == "YEAR" for e in r["entities"]):
+    path = Path(f"data/staging/{stem}.jsonl")
+    units = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for unit in units:
+        if any(e["label"] == "YEAR" for e in unit["entities"]):
             continue
-        for e in r["entities"]:
-            if e["label"] == "COUNT":
+        for ent in unit["entities"]:
+            if ent["label"] == "COUNT":
                 total += 1
-                if e.get("year") != year:
-                    e["year"] = year
+                if ent.get("year") != year:
+                    ent["year"] = year
                     changed += 1
-    open(p, "w", encoding="utf-8").write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    path.write_text("".join(json.dumps(u, ensure_ascii=False) + "\n" for u in units), encoding="utf-8")
 print(changed, "of", total)
