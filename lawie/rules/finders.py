@@ -96,6 +96,13 @@ _COUNT = re.compile(
 )
 
 
+# Spans the normalizer would read but that, in running text, are durations, articles,
+# phases or parts of names: 五年来, 一个时期, 十分强烈, 三分之二, 二十国集团, 八项规定,
+# 三次产业, 红十字, 零部件, 二期工程, 中亚五国.
+_NOT_A_COUNT_HERE = re.compile(r"^一\D|^[零〇]|^十字|^[一二两三四五六七八九十]+(?:分|期|[国省市县区]|字|人)$|[年周]$")
+_NAME_AFTER = re.compile(r"之|集团|规定|产业|周年|年来|年前")
+
+
 def find_counts(text: str, masked: list[tuple[int, int]]) -> list[Span]:
     """Numbers with a unit that read as quantities, outside names; the normalizer's
     context rules (党的二十大, 三中全会, 增加到…) decide what is not a count."""
@@ -107,6 +114,8 @@ def find_counts(text: str, masked: list[tuple[int, int]]) -> list[Span]:
         count_text = text[start:end]
         if count_text[0] in "百千万亿" and not re.match(r"^.[余多]", count_text):
             continue  # 万人, 千家万户: a bare magnitude needs 余/多 or a qualifier (近千个) to count
+        if _NOT_A_COUNT_HERE.search(count_text) or _NAME_AFTER.match(text, end):
+            continue
         if parse_quantity(count_text, text[max(0, start - 40) : start], text[end : end + 20]) is None:
             continue
         spans.append((start, end, "COUNT"))
