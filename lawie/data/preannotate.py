@@ -14,7 +14,7 @@ import argparse
 import json
 from pathlib import Path
 
-from lawie.data.gold import GOVWORK, REPO, STAGING
+from lawie.data.gold import GOVWORK, REPO, STAGING, govwork_splits
 from lawie.data.units import split_units
 from lawie.pipeline import extract
 from lawie.records import Document
@@ -59,20 +59,35 @@ def staging_unit(unit_id: str, source: str, text: str, doc: Document, start: int
     }
 
 
-def write_govwork(per_report: int, out_dir: Path) -> int:
+def write_govwork(per_report: int, out_dir: Path, batch: str = "", splits: tuple[str, ...] = ()) -> int:
+    """Write one todo file per report; a later ``batch`` (e.g. "b") takes units not yet chosen."""
     n = 0
+    split_of = govwork_splits()
     for path in sorted(GOVWORK.glob("*.txt")):
+        if splits and split_of[path.stem] not in splits:
+            continue
         text = path.read_text(encoding="utf-8")
         doc = extract(text, engine="rules")
         source = str(path.relative_to(REPO))
         doc_id = f"gw_{path.stem.replace('_gov_work_report', '')}"
-        rows = [
-            staging_unit(f"{doc_id}-{s:06d}", source, text, doc, s, e) for s, e in choose_units(text, doc, per_report)
-        ]
-        target = out_dir / f"{doc_id}.todo.jsonl"
+        taken = _taken_units(out_dir, doc_id)
+        free = [u for u in choose_units(text, doc, 10_000) if not any(u[0] < e and s < u[1] for s, e in taken)]
+        step = max(1.0, len(free) / per_report)
+        chosen = [free[int(i * step + step / 2)] for i in range(min(per_report, len(free)))]
+        rows = [staging_unit(f"{doc_id}-{s:06d}", source, text, doc, s, e) for s, e in chosen]
+        target = out_dir / f"{doc_id}{'.' + batch if batch else ''}.todo.jsonl"
         target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         n += len(rows)
     return n
+
+
+def _taken_units(out_dir: Path, doc_id: str) -> list[tuple[int, int]]:
+    taken = []
+    for path in out_dir.glob(f"{doc_id}.*todo.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            source = json.loads(line)["source"]
+            taken.append((source["start"], source["end"]))
+    return taken
 
 
 def blank(path: Path) -> None:
@@ -88,10 +103,13 @@ if __name__ == "__main__":
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("govwork")
     g.add_argument("--per-report", type=int, default=17)
+    g.add_argument("--batch", default="", help="suffix of a later batch of units (not yet chosen ones)")
+    g.add_argument("--split", action="append", default=[], help="only reports of this split")
     b = sub.add_parser("blank")
     b.add_argument("path", type=Path)
     args = parser.parse_args()
     if args.command == "govwork":
-        print(f"{write_govwork(args.per_report, STAGING)} units written to {STAGING}")
+        n = write_govwork(args.per_report, STAGING, args.batch, tuple(args.split))
+        print(f"{n} units written to {STAGING}")
     else:
         blank(args.path)
