@@ -50,6 +50,7 @@ def test_trimmed_vocabulary_tokenizes_the_corpus_unchanged(built):
     from transformers import AutoTokenizer
 
     full = AutoTokenizer.from_pretrained(built / "full")
+    full.backend_tokenizer.pre_tokenizer = base_model.tagger_pre_tokenizer()  # what the tagger uses
     trimmed = AutoTokenizer.from_pretrained(built / "trimmed")
     assert len(trimmed) < len(full) // 10
     texts = base_model.corpus_texts()

