@@ -13,7 +13,6 @@ from lawie.quantity import parse_quantity
 from lawie.records import Document, Entity, Record
 
 Span = tuple[int, int, str]
-DEFAULT_ENGINE = "rules"
 
 
 class Engine(Protocol):
@@ -25,22 +24,36 @@ class Engine(Protocol):
 
 
 _ENGINES: dict[str, Engine] = {}
+ENGINES = ("transformer", "rules")
 
 
-def get_engine(name: str | None = None) -> Engine:
-    """The engine called ``name`` (loaded once, then reused)."""
-    name = name or DEFAULT_ENGINE
+def default_engine() -> str:
+    """The shipped transformer tagger when its weights are in the package, else the rules."""
+    from lawie.tagger import default_model_available
+
+    return "transformer" if default_model_available() else "rules"
+
+
+def get_engine(name: str | Engine | None = None) -> Engine:
+    """The engine called ``name`` (loaded once, then reused); an engine object passes through."""
+    if name is not None and not isinstance(name, str):
+        return name
+    name = name or default_engine()
     if name not in _ENGINES:
         if name == "rules":
             from lawie.rules import RuleEngine
 
             _ENGINES[name] = RuleEngine()
+        elif name == "transformer":
+            from lawie.tagger import TransformerEngine
+
+            _ENGINES[name] = TransformerEngine()
         else:
-            raise ValueError(f"unknown engine {name!r}; available: 'rules'")
+            raise ValueError(f"unknown engine {name!r}; available: {', '.join(ENGINES)}")
     return _ENGINES[name]
 
 
-def extract(text: str, year: int | None = None, org: str | None = None, engine: str | None = None) -> Document:
+def extract(text: str, year: int | None = None, org: str | None = None, engine: str | Engine | None = None) -> Document:
     """Extract entities and records from one report.
 
     ``year`` and ``org`` are the report's own year and author when the caller knows
@@ -55,7 +68,7 @@ def extract_many(
     progress: bool = False,
     year: int | None = None,
     org: str | None = None,
-    engine: str | None = None,
+    engine: str | Engine | None = None,
 ) -> list[Document]:
     """Extract many reports; the results equal ``extract`` called on each."""
     return list(iter_extract(texts, batch_size=batch_size, progress=progress, year=year, org=org, engine=engine))
@@ -67,7 +80,7 @@ def iter_extract(
     progress: bool = False,
     year: int | None = None,
     org: str | None = None,
-    engine: str | None = None,
+    engine: str | Engine | None = None,
 ) -> Iterator[Document]:
     """Streaming form of ``extract_many``: documents come out as batches finish."""
     tagger = get_engine(engine)

@@ -1,0 +1,219 @@
+"""The transformer tagger: BIO over the five labels on sub-word pieces, with character
+offsets, windowed over long documents, decoded so that no invalid tag sequence is emitted.
+
+Training (``training/train_tagger.py``) and inference share the label scheme, the
+alignment of character tags to pieces and the decoding in this module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from lawie.records import LABELS
+
+TAGS: tuple[str, ...] = ("O", *(f"{p}-{label}" for label in LABELS for p in ("B", "I")))
+DEFAULT_MODEL = Path(__file__).parent / "models" / "default"
+WINDOW = 254  # content pieces per window (+ <s> and </s> = 256)
+OVERLAP = 64  # pieces shared by neighbouring windows
+
+
+# ------------------------------------------------------------------ alignment ----
+def char_tags(text: str, entities: Sequence[dict]) -> list[str]:
+    tags = ["O"] * len(text)
+    for ent in entities:
+        tags[ent["start"]] = f"B-{ent['label']}"
+        for i in range(ent["start"] + 1, ent["end"]):
+            tags[i] = f"I-{ent['label']}"
+    return tags
+
+
+def align_tags(tags: Sequence[str], offsets: Sequence[tuple[int, int]]) -> list[str | None]:
+    """One tag per piece: the tag of its first character, or B-X when an entity starts
+    inside the piece; ``None`` for pieces that cover no character (specials, a bare ▁)."""
+    out: list[str | None] = []
+    for start, end in offsets:
+        if end <= start:
+            out.append(None)
+            continue
+        inner_b = next((t for t in tags[start + 1 : end] if t.startswith("B-")), None)
+        first = tags[start]
+        out.append(inner_b if inner_b and not first.startswith("B-") else first)
+    return out
+
+
+def tokenize_and_align_labels(examples: dict, tokenizer, max_length: int = 512) -> dict:
+    """``datasets.map`` function: tokenize unit texts, label each piece (−100 where none)."""
+    enc = tokenizer(examples["text"], truncation=True, max_length=max_length, return_offsets_mapping=True)
+    labels = []
+    for text, entities, offsets in zip(examples["text"], examples["entities"], enc["offset_mapping"]):
+        aligned = align_tags(char_tags(text, entities), offsets)
+        labels.append([-100 if t is None else TAGS.index(t) for t in aligned])
+    enc["labels"] = labels
+    enc.pop("offset_mapping")
+    return enc
+
+
+# ------------------------------------------------------------------ decoding -----
+@lru_cache(maxsize=1)
+def _transitions() -> tuple[np.ndarray, np.ndarray]:
+    """Allowed BIO moves as 0 / −inf: I-X only after B-X or I-X; the start may not be I-X."""
+    n = len(TAGS)
+    trans = np.zeros((n, n), dtype=np.float32)
+    start = np.zeros(n, dtype=np.float32)
+    for j, tag in enumerate(TAGS):
+        if tag.startswith("I-"):
+            start[j] = -np.inf
+            for i, prev in enumerate(TAGS):
+                if prev[2:] != tag[2:]:
+                    trans[i, j] = -np.inf
+    return trans, start
+
+
+def viterbi(log_probs: np.ndarray) -> list[int]:
+    """Best tag sequence under the BIO constraints (never an I-X without its B-X)."""
+    if len(log_probs) == 0:
+        return []
+    trans, start = _transitions()
+    score = start + log_probs[0]
+    back = np.zeros(log_probs.shape, dtype=np.int64)
+    for t in range(1, len(log_probs)):
+        cand = score[:, None] + trans
+        back[t] = cand.argmax(0)
+        score = cand.max(0) + log_probs[t]
+    path = [int(score.argmax())]
+    for t in range(len(log_probs) - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    return path[::-1]
+
+
+def tags_to_spans(tag_ids: Sequence[int], offsets: Sequence[tuple[int, int]], text: str) -> list[tuple[int, int, str]]:
+    """Character spans of a valid BIO piece sequence, edges stripped of white space."""
+    spans, current = [], None
+    for tag_id, (start, end) in zip(tag_ids, offsets):
+        tag = TAGS[tag_id]
+        if tag.startswith("B-") or tag == "O":
+            if current:
+                spans.append(current)
+            current = [start, end, tag[2:]] if tag.startswith("B-") else None
+        elif current:
+            current[1] = end
+    if current:
+        spans.append(current)
+    out = []
+    for start, end, label in spans:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            out.append((start, end, label))
+    return out
+
+
+# ------------------------------------------------------------------ engine -------
+def bf16_supported() -> bool:
+    """CPUs with AMX or AVX-512 BF16 run bf16 matrix products natively."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
+class TransformerEngine:
+    """Loads a token-classification model folder once and tags cleaned texts."""
+
+    name = "transformer"
+
+    def __init__(self, model_dir: str | Path = DEFAULT_MODEL, batch_size: int = 16, precision: str = "auto"):
+        import torch
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        self.model_dir = Path(model_dir)
+        if not (self.model_dir / "config.json").exists():
+            raise FileNotFoundError(f"no tagger model in {self.model_dir}")
+        self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir)
+        self.model = AutoModelForTokenClassification.from_pretrained(self.model_dir, dtype=torch.float32).eval()
+        self.batch_size = batch_size
+        self.bf16 = precision == "bf16" or (precision == "auto" and bf16_supported())
+        self._torch = torch
+
+    def tag(self, texts: Sequence[str]) -> list[list[tuple[int, int, str, float]]]:
+        encodings = [self._encode(t) for t in texts]
+        windows = [(d, s, e) for d, enc in enumerate(encodings) for s, e in _windows(len(enc[0]))]
+        logits = self._run(encodings, windows)
+        out = []
+        for d, (ids, offsets) in enumerate(encodings):
+            merged = _merge([(s, e, lg) for (dd, s, e), lg in zip(windows, logits) if dd == d], len(ids))
+            log_probs = merged - np.logaddexp.reduce(merged, axis=1, keepdims=True) if len(ids) else merged
+            path = viterbi(log_probs)
+            probs = np.exp(log_probs)
+            spans = tags_to_spans(path, offsets, texts[d])
+            out.append([(s, e, label, _span_score(probs, path, offsets, s, e)) for s, e, label in spans])
+        return out
+
+    def _encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+        return enc["input_ids"], enc["offset_mapping"]
+
+    def _run(self, encodings, windows) -> list[np.ndarray]:
+        torch = self._torch
+        order = sorted(range(len(windows)), key=lambda i: windows[i][2] - windows[i][1])  # length-sorted batches
+        results: list[np.ndarray | None] = [None] * len(windows)
+        cls, sep, pad = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id, self.tokenizer.pad_token_id
+        for b in range(0, len(order), self.batch_size):
+            batch = order[b : b + self.batch_size]
+            rows = [[cls, *encodings[windows[i][0]][0][windows[i][1] : windows[i][2]], sep] for i in batch]
+            width = max(len(r) for r in rows)
+            ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])
+            mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
+            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+                logits = self.model(input_ids=ids, attention_mask=mask).logits.float().numpy()
+            for row, i in enumerate(batch):
+                results[i] = logits[row, 1 : 1 + windows[i][2] - windows[i][1]]
+        return results  # type: ignore[return-value]
+
+
+def _windows(n: int, size: int = WINDOW, overlap: int = OVERLAP) -> list[tuple[int, int]]:
+    """Piece ranges covering ``n`` pieces, neighbours sharing ``overlap`` pieces."""
+    if n <= size:
+        return [(0, n)]
+    step = size - overlap
+    starts = [*range(0, n - size, step), n - size]
+    return [(s, s + size) for s in starts]
+
+
+def _merge(parts: list[tuple[int, int, np.ndarray]], n: int) -> np.ndarray:
+    """One row of logits per piece: each piece takes the window where it lies most centrally,
+    so the decoding runs once over the whole document and no entity is cut at a window edge."""
+    if not parts:
+        return np.zeros((0, len(TAGS)), dtype=np.float32)
+    merged = np.zeros((n, parts[0][2].shape[1]), dtype=np.float32)
+    best = np.full(n, -1.0)
+    for start, end, logits in parts:
+        pos = np.arange(start, end)
+        centrality = np.minimum(pos - start, end - 1 - pos)
+        take = centrality > best[start:end]
+        merged[start:end][take] = logits[take]
+        best[start:end][take] = centrality[take]
+    return merged
+
+
+def _span_score(probs: np.ndarray, path: list[int], offsets, start: int, end: int) -> float:
+    picked = [probs[i, path[i]] for i, (s, e) in enumerate(offsets) if s < end and e > start and e > s]
+    return float(np.mean(picked)) if picked else 0.0
+
+
+def model_card(model_dir: str | Path = DEFAULT_MODEL) -> dict:
+    path = Path(model_dir) / "lawie_model.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def default_model_available() -> bool:
+    return (DEFAULT_MODEL / "config.json").exists() and not os.environ.get("LAWIE_NO_MODEL")
