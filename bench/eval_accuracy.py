@@ -1,6 +1,9 @@
-"""Rule engine accuracy on the gold reports, per split.
+"""Accuracy of an engine on the gold reports, per split.
 
-python bench/eval_rules.py [--split dev] [--errors]
+python bench/eval_accuracy.py --engine rules --split dev [--errors]
+python bench/eval_accuracy.py --engine transformer --split dev      # the shipped model
+python bench/eval_accuracy.py --model build/tagger --split dev      # any trained folder
+python bench/eval_accuracy.py --engine lac --split dev              # Baidu LAC: ORG and TIME→YEAR
 """
 
 from __future__ import annotations
@@ -18,15 +21,18 @@ REPO = Path(__file__).resolve().parents[1]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", action="append", help="train/dev/test (repeatable; default train and dev)")
-    parser.add_argument("--engine", default="rules")
+    parser.add_argument("--engine", default="rules", help="rules, transformer or lac")
+    parser.add_argument("--model", type=Path, help="a trained tagger folder (overrides --engine)")
+    parser.add_argument("--precision", default="fp32", help="fp32, bf16 or auto (transformer only)")
     parser.add_argument("--errors", action="store_true", help="print false positives and negatives")
     args = parser.parse_args()
     splits = args.split or ["train", "dev"]
     reports = [g for g in gold_reports(read_gold()).values() if g.split in splits]
+    engine = _engine(args)
     pairs = []
     for gold in reports:
         text = read_report(REPO, gold)
-        doc = lawie.extract(text, engine=args.engine)
+        doc = lawie.extract(text, engine=engine)
         pairs.append((doc, gold))
         if args.errors:
             predicted = {(e.start, e.end, e.label) for e in doc.entities if gold.covers(e.start, e.end)}
@@ -38,7 +44,20 @@ def main() -> None:
                 print(
                     f"FN {gold.path[-30:]} {label:<10} {text[s:e]}   …{text[max(0, s - 8) : e + 8]}…".replace("\n", "/")
                 )
-    print(format_table(score(pairs), f"{args.engine} on {'+'.join(splits)} ({len(reports)} reports)"))
+    name = str(args.model) if args.model else args.engine
+    print(format_table(score(pairs), f"{name} on {'+'.join(splits)} ({len(reports)} reports)"))
+
+
+def _engine(args: argparse.Namespace):
+    if args.model or args.engine == "transformer":
+        from lawie.tagger import DEFAULT_MODEL, TransformerEngine
+
+        return TransformerEngine(args.model or DEFAULT_MODEL, precision=args.precision)
+    if args.engine == "lac":
+        from lac_engine import LacEngine
+
+        return LacEngine()
+    return args.engine
 
 
 if __name__ == "__main__":
