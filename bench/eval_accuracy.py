@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", action="append", help="train/dev/test (repeatable; default train and dev)")
-    parser.add_argument("--engine", default="rules", help="rules, transformer or lac")
+    parser.add_argument("--engine", default="rules", help="rules, transformer, hybrid or lac")
     parser.add_argument("--model", type=Path, help="a trained tagger folder (overrides --engine)")
     parser.add_argument("--precision", default="fp32", help="fp32, bf16 or auto (transformer only)")
     parser.add_argument("--errors", action="store_true", help="print false positives and negatives")
@@ -44,15 +44,16 @@ def main() -> None:
                 print(
                     f"FN {gold.path[-30:]} {label:<10} {text[s:e]}   …{text[max(0, s - 8) : e + 8]}…".replace("\n", "/")
                 )
-    name = str(args.model) if args.model else args.engine
+    name = f"{args.engine} {args.model or ''} {args.precision if args.engine in ('transformer', 'hybrid') else ''}"
     print(format_table(score(pairs), f"{name} on {'+'.join(splits)} ({len(reports)} reports)"))
 
 
 def _engine(args: argparse.Namespace):
-    if args.model or args.engine == "transformer":
-        from lawie.tagger import DEFAULT_MODEL, TransformerEngine
+    if args.model or args.engine in ("transformer", "hybrid"):
+        from lawie.tagger import DEFAULT_MODEL, HybridEngine, TransformerEngine
 
-        return TransformerEngine(args.model or DEFAULT_MODEL, precision=args.precision)
+        model = TransformerEngine(args.model or DEFAULT_MODEL, precision=args.precision)
+        return HybridEngine(model) if args.engine == "hybrid" else model
     if args.engine == "lac":
         from lac_engine import LacEngine
 
