@@ -47,39 +47,39 @@ def align_tags(tags: Sequence[str], offsets: Sequence[tuple[int, int]]) -> list[
     return out
 
 
-def tokenize_and_align_labels(examples: dict, tokenizer, max_length: int = 512) -> dict:
+def tokenize_and_align_labels(examples: dict, tokenizer, max_length: int = 512, tags: Sequence[str] = TAGS) -> dict:
     """``datasets.map`` function: tokenize unit texts, label each piece (−100 where none)."""
     enc = tokenizer(examples["text"], truncation=True, max_length=max_length, return_offsets_mapping=True)
     labels = []
     for text, entities, offsets in zip(examples["text"], examples["entities"], enc["offset_mapping"]):
         aligned = align_tags(char_tags(text, entities), offsets)
-        labels.append([-100 if t is None else TAGS.index(t) for t in aligned])
+        labels.append([-100 if t is None else tags.index(t) for t in aligned])
     enc["labels"] = labels
     enc.pop("offset_mapping")
     return enc
 
 
 # ------------------------------------------------------------------ decoding -----
-@lru_cache(maxsize=1)
-def _transitions() -> tuple[np.ndarray, np.ndarray]:
+@lru_cache(maxsize=4)
+def _transitions(tags: tuple[str, ...] = TAGS) -> tuple[np.ndarray, np.ndarray]:
     """Allowed BIO moves as 0 / −inf: I-X only after B-X or I-X; the start may not be I-X."""
-    n = len(TAGS)
+    n = len(tags)
     trans = np.zeros((n, n), dtype=np.float32)
     start = np.zeros(n, dtype=np.float32)
-    for j, tag in enumerate(TAGS):
+    for j, tag in enumerate(tags):
         if tag.startswith("I-"):
             start[j] = -np.inf
-            for i, prev in enumerate(TAGS):
+            for i, prev in enumerate(tags):
                 if prev[2:] != tag[2:]:
                     trans[i, j] = -np.inf
     return trans, start
 
 
-def viterbi(log_probs: np.ndarray) -> list[int]:
+def viterbi(log_probs: np.ndarray, tags: tuple[str, ...] = TAGS) -> list[int]:
     """Best tag sequence under the BIO constraints (never an I-X without its B-X)."""
     if len(log_probs) == 0:
         return []
-    trans, start = _transitions()
+    trans, start = _transitions(tags)
     score = start + log_probs[0]
     back = np.zeros(log_probs.shape, dtype=np.int64)
     for t in range(1, len(log_probs)):
@@ -92,11 +92,13 @@ def viterbi(log_probs: np.ndarray) -> list[int]:
     return path[::-1]
 
 
-def tags_to_spans(tag_ids: Sequence[int], offsets: Sequence[tuple[int, int]], text: str) -> list[tuple[int, int, str]]:
+def tags_to_spans(
+    tag_ids: Sequence[int], offsets: Sequence[tuple[int, int]], text: str, tags: Sequence[str] = TAGS
+) -> list[tuple[int, int, str]]:
     """Character spans of a valid BIO piece sequence, edges stripped of white space."""
     spans, current = [], None
     for tag_id, (start, end) in zip(tag_ids, offsets):
-        tag = TAGS[tag_id]
+        tag = tags[tag_id]
         if tag.startswith("B-") or tag == "O":
             if current:
                 spans.append(current)
