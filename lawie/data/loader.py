@@ -9,19 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lawie.data.gold import read_gold
-from lawie.records import LABELS
-
-TAGS: tuple[str, ...] = ("O", *(f"{p}-{label}" for label in LABELS for p in ("B", "I")))
-
-
-def bio_tags(text: str, entities: list[dict]) -> list[str]:
-    """Character BIO tags of a unit."""
-    tags = ["O"] * len(text)
-    for ent in entities:
-        tags[ent["start"]] = f"B-{ent['label']}"
-        for i in range(ent["start"] + 1, ent["end"]):
-            tags[i] = f"I-{ent['label']}"
-    return tags
+from lawie.tagger import TAGS, char_tags
 
 
 def load_gold(paths: list[Path] | None = None):
@@ -51,7 +39,7 @@ def load_gold(paths: list[Path] | None = None):
                 "synthetic": unit["synthetic"],
                 "text": unit["text"],
                 "tokens": list(unit["text"]),
-                "ner_tags": bio_tags(unit["text"], unit["entities"]),
+                "ner_tags": char_tags(unit["text"], unit["entities"]),
                 "entities": [{k: e[k] for k in ("id", "label", "start", "end")} for e in unit["entities"]],
                 "relations": [{"head": r["head"], "tail": r["tail"]} for r in unit["relations"]],
             }
