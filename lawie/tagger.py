@@ -155,9 +155,9 @@ class TransformerEngine:
             merged = _merge([(s, e, lg) for (dd, s, e), lg in zip(windows, logits) if dd == d], len(ids))
             log_probs = merged - np.logaddexp.reduce(merged, axis=1, keepdims=True) if len(ids) else merged
             path = viterbi(log_probs)
-            probs = np.exp(log_probs)
+            scorer = _SpanScorer(np.exp(log_probs[np.arange(len(path)), path]), offsets)
             spans = tags_to_spans(path, offsets, texts[d])
-            out.append([(s, e, label, _span_score(probs, path, offsets, s, e)) for s, e, label in spans])
+            out.append([(s, e, label, scorer(s, e)) for s, e, label in spans])
         return out
 
     def _encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
@@ -207,9 +207,23 @@ def _merge(parts: list[tuple[int, int, np.ndarray]], n: int) -> np.ndarray:
     return merged
 
 
-def _span_score(probs: np.ndarray, path: list[int], offsets, start: int, end: int) -> float:
-    picked = [probs[i, path[i]] for i, (s, e) in enumerate(offsets) if s < end and e > start and e > s]
-    return float(np.mean(picked)) if picked else 0.0
+class _SpanScorer:
+    """Mean probability of the decoded tags of the pieces a character span covers.
+
+    Pieces are sorted and do not overlap, so the covered ones are found by binary search
+    (a scan per span is quadratic in the document's length)."""
+
+    def __init__(self, chosen: np.ndarray, offsets: Sequence[tuple[int, int]]):
+        self.chosen = chosen
+        self.starts = np.array([s for s, _ in offsets], dtype=np.int64)
+        self.ends = np.array([e for _, e in offsets], dtype=np.int64)
+
+    def __call__(self, start: int, end: int) -> float:
+        lo = int(np.searchsorted(self.ends, start, side="right"))  # first piece ending after start
+        hi = int(np.searchsorted(self.starts, end, side="left"))  # pieces starting before end
+        covered = self.ends[lo:hi] > self.starts[lo:hi]  # pieces that hold a character
+        picked = self.chosen[lo:hi][covered]
+        return float(picked.mean()) if len(picked) else 0.0
 
 
 def model_card(model_dir: str | Path = DEFAULT_MODEL) -> dict:
