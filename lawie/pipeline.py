@@ -162,9 +162,12 @@ def _unit_as_written(cleaned: CleanText, count: Span, unit: str) -> str:
 
 def _record(cleaned: CleanText, link: linker.Link, entities: dict[Span, Entity], author: str | None) -> Record | None:
     text = cleaned.text
-    count_start = link.count[0]
-    clause = text[link.sentence[0] : count_start]
-    quantity = parse_quantity(text[count_start : link.count[1]], context_before=clause)
+    (count_start, count_end, _), (sentence_start, sentence_end) = link.count, link.sentence
+    quantity = parse_quantity(
+        text[count_start:count_end],
+        context_before=text[sentence_start:count_start],
+        context_after=text[count_end:sentence_end],  # 不低于5%的幅度压减: the change reads after the count
+    )
     if quantity is None:
         return None  # the engine called something a COUNT that reads as no quantity
     sentence = cleaned.to_original(*link.sentence) if link.sentence[1] > link.sentence[0] else (0, 0)

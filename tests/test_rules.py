@@ -100,3 +100,8 @@ def test_names_years_and_bodies(text, label, span):
 def test_numbers_inside_titles_and_quotes_are_not_years_or_counts():
     spans = _spans("制定《昆都仑区政法机关优化法治化营商环境措施30条》和“八大行动(2024)”任务清单")
     assert [label for label, _ in spans] == ["INITIATIVE", "INITIATIVE"]
+
+
+def test_records_read_a_change_written_after_the_count():
+    (record,) = lawie.extract("一律按不低于5%的幅度压减一般性支出。", engine="rules").records
+    assert (record.value, record.qualifier, record.change, record.direction) == (5, "at_least", True, "down")
