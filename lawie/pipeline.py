@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Protocol
 
 from lawie import linker
@@ -35,10 +36,13 @@ def default_engine() -> str:
     return "hybrid" if default_model_available() else "rules"
 
 
-def get_engine(name: str | Engine | None = None) -> Engine:
-    """The engine called ``name`` (loaded once, then reused); an engine object passes through."""
+def get_engine(name: str | Engine | None = None, model: str | Path | None = None) -> Engine:
+    """The engine called ``name`` (loaded once, then reused); an engine object passes through.
+    ``model`` is a tagger folder (e.g. from ``lawie train``) used instead of the shipped one."""
     if name is not None and not isinstance(name, str):
         return name
+    if model is not None:
+        return _model_engine(name or "hybrid", Path(model))
     name = name or default_engine()
     if name not in _ENGINES:
         if name == "rules":
@@ -56,6 +60,18 @@ def get_engine(name: str | Engine | None = None) -> Engine:
         else:
             raise ValueError(f"unknown engine {name!r}; available: {', '.join(ENGINES)}")
     return _ENGINES[name]
+
+
+def _model_engine(name: str, model: Path) -> Engine:
+    from lawie.tagger import HybridEngine, TransformerEngine
+
+    key = f"{name}:{model.resolve()}"
+    if key not in _ENGINES:
+        if name not in ("hybrid", "transformer"):
+            raise ValueError(f"engine {name!r} takes no model; use hybrid or transformer")
+        tagger = TransformerEngine(model)
+        _ENGINES[key] = HybridEngine(tagger) if name == "hybrid" else tagger
+    return _ENGINES[key]
 
 
 def extract(text: str, year: int | None = None, org: str | None = None, engine: str | Engine | None = None) -> Document:

@@ -32,6 +32,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--out", "-o", required=True, help="output file (.jsonl, .csv or .parquet)")
     p.add_argument("--format", choices=FORMATS, help="output format (default: from --out's suffix)")
     p.add_argument("--engine", default=None, help="extraction engine (default: lawie's default)")
+    p.add_argument("--model", help="a tagger folder from `lawie train` instead of the shipped one")
     p.add_argument("--year", type=int, help="the reports' year, when known")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="skip files larger than this")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -50,12 +51,12 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         print("lawie extract: no input files (give PATHs or --samples)", file=sys.stderr)
         return 2
-    get_engine(args.engine)  # fail on a bad engine name before reading anything
+    engine = get_engine(args.engine, model=args.model)  # fail on a bad engine or model before reading
     docs, failures = [], []
     for path in tqdm(paths, unit="file", disable=args.no_progress, file=sys.stderr):
         try:
             text = read_report(path, max_bytes=args.max_bytes)
-            doc = next(iter_extract([text], engine=args.engine, year=args.year))
+            doc = next(iter_extract([text], engine=engine, year=args.year))
         except InputError as err:
             failures.append((path, str(err)))
             continue

@@ -49,22 +49,33 @@ def split_of(source_file: str) -> str:
     return SEED_SPLITS.get(stem) or govwork_splits().get(stem) or "train"
 
 
-def validate_unit(unit: dict) -> list[str]:
-    """Every way a gold unit can be wrong: span text, overlaps, labels, relations, count fields."""
+def validate_unit(unit: dict, require_split: bool = True) -> list[str]:
+    """Every way a gold unit can be wrong: span text, overlaps, labels, relations, count fields.
+    ``require_split=False`` accepts units without a split (``lawie train`` assigns one by document)."""
     problems: list[str] = []
     text = unit.get("text")
     if not isinstance(text, str):
         return ["missing text"]
-    for key in ("id", "source", "split", "synthetic", "entities", "relations"):
+    required = ("id", "source", "split", "synthetic", "entities", "relations")
+    for key in required if require_split else [k for k in required if k != "split"]:
         if key not in unit:
             problems.append(f"missing field {key!r}")
-    if unit.get("split") not in ("train", "dev", "test"):
+    source = unit.get("source")
+    if not (isinstance(source, dict) and isinstance(source.get("file"), str)
+            and all(isinstance(source.get(k), int) for k in ("start", "end"))):  # fmt: skip
+        problems.append("source must be {file, start, end}")
+    if (require_split or "split" in unit) and unit.get("split") not in ("train", "dev", "test"):
         problems.append(f"split {unit.get('split')!r} is not train/dev/test")
-    if unit.get("synthetic") and unit.get("split") != "train":
+    if unit.get("synthetic") and unit.get("split", "train") != "train":
         problems.append("synthetic text may only be in train")
+    entities, relations = unit.get("entities", []), unit.get("relations", [])
+    if not (isinstance(entities, list) and all(isinstance(e, dict) for e in entities)):
+        return [*problems, "entities must be a list of objects"]
+    if not (isinstance(relations, list) and all(isinstance(r, dict) for r in relations)):
+        return [*problems, "relations must be a list of objects"]
     by_id: dict[str, dict] = {}
     previous_end = 0
-    for ent in sorted(unit.get("entities", []), key=lambda e: (e.get("start", 0), e.get("end", 0))):
+    for ent in sorted(entities, key=_position):
         where = f"entity {ent.get('id')}"
         start, end = ent.get("start"), ent.get("end")
         if ent.get("label") not in LABELS:
@@ -83,7 +94,7 @@ def validate_unit(unit: dict) -> list[str]:
         if ent.get("label") == "COUNT":
             problems += [f"{where}: COUNT lacks {f!r}" for f in COUNT_FIELDS if f not in ent]
     heads: set[str] = set()
-    for rel in unit.get("relations", []):
+    for rel in relations:
         head, tail = by_id.get(rel.get("head")), by_id.get(rel.get("tail"))
         if rel.get("type") != "QUANTIFIES":
             problems.append(f"relation {rel}: type must be QUANTIFIES")
@@ -98,10 +109,30 @@ def validate_unit(unit: dict) -> list[str]:
     return problems
 
 
-def validate_file(path: Path) -> list[str]:
+def _position(entity: dict) -> tuple[int, int]:
+    start, end = entity.get("start"), entity.get("end")
+    return (start if isinstance(start, int) else -1, end if isinstance(end, int) else -1)
+
+
+def validate_file(path: Path, require_split: bool = True) -> list[str]:
+    """Every problem of a gold file as ``path:line: unit id: problem`` (unreadable lines included)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        return [f"{path}: cannot read: {err}"]
     problems = []
-    for line_no, unit in _numbered_units(path):
-        problems += [f"{path}:{line_no}: {unit.get('id')}: {p}" for p in validate_unit(unit)]
+    for line_no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            unit = json.loads(line)
+        except json.JSONDecodeError as err:
+            problems.append(f"{path}:{line_no}: not JSON: {err}")
+            continue
+        if not isinstance(unit, dict):
+            problems.append(f"{path}:{line_no}: not a JSON object")
+            continue
+        problems += [f"{path}:{line_no}: {unit.get('id')}: {p}" for p in validate_unit(unit, require_split)]
     return problems
 
 

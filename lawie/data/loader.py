@@ -12,9 +12,10 @@ from lawie.data.gold import read_gold
 from lawie.tagger import TAGS, char_tags
 
 
-def load_gold(paths: list[Path] | None = None):
-    """train/dev/test ``DatasetDict`` of the gold units (offline: reads ``data/annotated``)."""
-    from datasets import ClassLabel, Dataset, DatasetDict, Features, Sequence, Value
+def load_gold(paths: list[Path] | None = None, units: list[dict] | None = None):
+    """train/dev/test ``DatasetDict`` of gold units: ``units`` as given, else those of
+    ``paths``, else of ``data/annotated`` (offline)."""
+    from datasets import ClassLabel, DatasetDict, Features, Sequence, Value
 
     features = Features(
         {
@@ -31,7 +32,7 @@ def load_gold(paths: list[Path] | None = None):
         }
     )
     rows: dict[str, list[dict]] = {"train": [], "dev": [], "test": []}
-    for unit in read_gold(paths):
+    for unit in units if units is not None else read_gold(paths):
         rows[unit["split"]].append(
             {
                 "id": unit["id"],
@@ -44,4 +45,12 @@ def load_gold(paths: list[Path] | None = None):
                 "relations": [{"head": r["head"], "tail": r["tail"]} for r in unit["relations"]],
             }
         )
-    return DatasetDict({split: Dataset.from_list(r, features=features) for split, r in rows.items()})
+    return DatasetDict({split: _dataset(r, features) for split, r in rows.items()})
+
+
+def _dataset(rows: list[dict], features):
+    from datasets import Dataset
+
+    if not rows:  # an empty split (e.g. a user's sample with no test) still has the columns
+        return Dataset.from_dict({name: [] for name in features}, features=features)
+    return Dataset.from_list(rows, features=features)
