@@ -111,6 +111,39 @@ def _gold_records(gold: GoldReport) -> set:
     return {(span, targets.get(span), float(ent["value"]), ent["unit"]) for span, ent in gold.records.items()}
 
 
+def attribution(pairs: Iterable[tuple[Document, GoldReport]]) -> dict[str, float | int]:
+    """Org and year accuracy over the records whose count span is a gold COUNT."""
+    right = {"org": 0, "year": 0}
+    n = 0
+    for doc, gold in pairs:
+        for record in doc.records:
+            ent = gold.records.get((record.count.start, record.count.end))
+            if ent is None:
+                continue
+            n += 1
+            right["org"] += record.org == ent["org"]
+            right["year"] += record.year == ent["year"]
+    return {"org": right["org"] / n if n else 0.0, "year": right["year"] / n if n else 0.0, "records": n}
+
+
+class GoldSpans:
+    """An engine that returns the gold spans of known texts (scores the linker on its own)."""
+
+    name = "gold"
+
+    def __init__(self, pairs: Iterable[tuple[str, GoldReport]]):
+        from lawie.clean import clean
+
+        self.spans: dict[str, list[tuple[int, int, str, float]]] = {}
+        for text, gold in pairs:
+            cleaned = clean(text)
+            mapped = [(cleaned.offsets.from_original(s, e), label) for s, e, label in sorted(gold.entities)]
+            self.spans[cleaned.text] = [(*span, label, 1.0) for span, label in mapped if span]
+
+    def tag(self, texts: list[str]) -> list[list[tuple[int, int, str, float]]]:
+        return [self.spans.get(text, []) for text in texts]
+
+
 def format_table(scores: dict[str, dict[str, float | int]], title: str) -> str:
     rows = [f"| {title} | P | R | F1 | support |", "|---|---|---|---|---|"]
     for name in (*LABELS, "micro", "relation", "record"):

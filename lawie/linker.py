@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lawie.pairs import PairLinker
 from lawie.rules import gazetteer as gz
 from lawie.spans import sentence_bounds, sentence_of
 
@@ -54,8 +55,9 @@ def year_value(year_text: str, report_year: int | None) -> int | None:
     return None if offset is None or report_year is None else report_year + offset
 
 
-def link(text: str, spans: list[Span], report_year: int | None) -> list[Link]:
-    """One ``Link`` per COUNT, in text order."""
+def link(text: str, spans: list[Span], report_year: int | None, pairs: PairLinker | None = None) -> list[Link]:
+    """One ``Link`` per COUNT, in text order. With ``pairs`` (the learned linker) the target is
+    the pair classifier's choice among the sentence's targets, given the rules' choice."""
     bounds = sentence_bounds(text)
     targets = [s for s in spans if s[2] in ("METRIC", "INITIATIVE")]
     orgs = [s for s in spans if s[2] == "ORG"]
@@ -66,6 +68,9 @@ def link(text: str, spans: list[Span], report_year: int | None) -> list[Link]:
         sentence = sentence_of(bounds, count[0])
         in_sentence = [t for t in targets if sentence[0] <= t[0] and t[1] <= sentence[1]]
         target = _target(text, count, in_sentence, previous.get(sentence))
+        if pairs is not None and in_sentence:
+            around = [s for s in spans if sentence[0] <= s[0] and s[1] <= sentence[1]]
+            target = pairs.choose(text, count, in_sentence, around, rule_choice=target)
         if target:
             previous[sentence] = target
         links.append(

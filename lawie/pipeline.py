@@ -10,6 +10,7 @@ from typing import Protocol
 
 from lawie import linker
 from lawie.clean import CleanText, clean
+from lawie.pairs import DEFAULT_PAIRS, PairLinker
 from lawie.quantity import parse_quantity
 from lawie.records import Document, Entity, Record
 
@@ -25,6 +26,7 @@ class Engine(Protocol):
 
 
 _ENGINES: dict[str, Engine] = {}
+_LINKERS: dict[str, PairLinker] = {}
 ENGINES = ("hybrid", "transformer", "rules")
 
 
@@ -74,13 +76,32 @@ def _model_engine(name: str, model: Path) -> Engine:
     return _ENGINES[key]
 
 
-def extract(text: str, year: int | None = None, org: str | None = None, engine: str | Engine | None = None) -> Document:
+def get_linker(name: str | None = None) -> PairLinker | None:
+    """The learned pair linker (``pairs``, the default when it ships) or None for the rules."""
+    name = name or ("pairs" if DEFAULT_PAIRS.exists() else "rules")
+    if name == "rules":
+        return None
+    if name != "pairs":
+        raise ValueError(f"unknown linker {name!r}; available: pairs, rules")
+    if "pairs" not in _LINKERS:
+        _LINKERS["pairs"] = PairLinker.load(DEFAULT_PAIRS)
+    return _LINKERS["pairs"]
+
+
+def extract(
+    text: str,
+    year: int | None = None,
+    org: str | None = None,
+    engine: str | Engine | None = None,
+    linker: str | None = None,
+) -> Document:
     """Extract entities and records from one report.
 
     ``year`` and ``org`` are the report's own year and author when the caller knows
-    them; otherwise they are read from the report's title or opening.
+    them; otherwise they are read from the report's title or opening. ``linker`` is
+    ``pairs`` (the learned linker, the default when shipped) or ``rules``.
     """
-    return extract_many([text], year=year, org=org, engine=engine)[0]
+    return extract_many([text], year=year, org=org, engine=engine, linker=linker)[0]
 
 
 def extract_many(
@@ -90,9 +111,10 @@ def extract_many(
     year: int | None = None,
     org: str | None = None,
     engine: str | Engine | None = None,
+    linker: str | None = None,
 ) -> list[Document]:
     """Extract many reports; the results equal ``extract`` called on each."""
-    return list(iter_extract(texts, batch_size=batch_size, progress=progress, year=year, org=org, engine=engine))
+    return list(iter_extract(texts, batch_size, progress, year=year, org=org, engine=engine, linker=linker))
 
 
 def iter_extract(
@@ -102,9 +124,11 @@ def iter_extract(
     year: int | None = None,
     org: str | None = None,
     engine: str | Engine | None = None,
+    linker: str | None = None,
 ) -> Iterator[Document]:
     """Streaming form of ``extract_many``: documents come out as batches finish."""
     tagger = get_engine(engine)
+    pairs = get_linker(linker)
     batch: list[str] = []
     bar = _progress_bar(texts, progress)
     for text in bar:
@@ -112,10 +136,10 @@ def iter_extract(
             raise TypeError(f"lawie.extract takes str, not {type(text).__name__}")
         batch.append(text)
         if len(batch) >= batch_size:
-            yield from _run_batch(tagger, batch, year, org)
+            yield from _run_batch(tagger, batch, year, org, pairs)
             batch = []
     if batch:
-        yield from _run_batch(tagger, batch, year, org)
+        yield from _run_batch(tagger, batch, year, org, pairs)
 
 
 def _progress_bar(texts: Iterable[str], enabled: bool) -> Iterable[str]:
@@ -126,10 +150,12 @@ def _progress_bar(texts: Iterable[str], enabled: bool) -> Iterable[str]:
     return tqdm(texts, unit="doc", total=len(texts) if isinstance(texts, Sequence) else None)
 
 
-def _run_batch(tagger: Engine, texts: list[str], year: int | None, org: str | None) -> list[Document]:
+def _run_batch(
+    tagger: Engine, texts: list[str], year: int | None, org: str | None, pairs: PairLinker | None
+) -> list[Document]:
     cleaned = [clean(t) for t in texts]
     tagged = tagger.tag([c.text for c in cleaned])
-    return [build_document(c, spans, tagger.name, year, org) for c, spans in zip(cleaned, tagged)]
+    return [build_document(c, spans, tagger.name, year, org, pairs) for c, spans in zip(cleaned, tagged)]
 
 
 def build_document(
@@ -138,6 +164,7 @@ def build_document(
     engine: str,
     year: int | None = None,
     org: str | None = None,
+    pairs: PairLinker | None = None,
 ) -> Document:
     """Link the engine's spans into records and map everything to the caller's offsets."""
     spans = [(s, e, label) for s, e, label, _ in tagged]
@@ -146,7 +173,7 @@ def build_document(
     report_year = year if year is not None else report_year
     author_org = org if org is not None else (entities[author].text if author else None)
     records = []
-    for link in linker.link(cleaned.text, spans, report_year):
+    for link in linker.link(cleaned.text, spans, report_year, pairs):
         record = _record(cleaned, link, entities, author_org)
         if record:
             records.append(record)

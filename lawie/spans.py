@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,11 @@ class OffsetMap:
         if not 0 <= start < end <= len(self.starts):
             raise ValueError(f"span ({start}, {end}) outside cleaned text of length {len(self)}")
         return self.starts[start], self.ends[end - 1]
+
+    def from_original(self, start: int, end: int) -> tuple[int, int] | None:
+        """The cleaned span made of the characters inside original ``[start, end)``, if any."""
+        lo, hi = bisect_left(self.starts, start), bisect_right(self.ends, end)
+        return (lo, hi) if lo < hi else None
 
     def compose(self, inner: OffsetMap) -> OffsetMap:
         """``inner`` maps a later text onto this map's cleaned text; return later → original."""
