@@ -22,7 +22,7 @@ def evaluate(split: str, engine: str, linker: str | None) -> dict:
     reports = [g for g in gold_reports(read_gold()).values() if g.split == split and (REPO / g.path).is_file()]
     texts = [(read_report(REPO, g), g) for g in reports]
     results = {}
-    for entities, tagger in (("predicted", engine), ("gold", GoldSpans(texts))):
+    for entities, tagger in (("predicted", engine), ("gold", GoldSpans(texts, outside=engine))):
         pairs = [(lawie.extract(text, engine=tagger, **_linker(linker)), gold) for text, gold in texts]
         scores = score(pairs)
         results[entities] = {name: scores[name] for name in ROWS}

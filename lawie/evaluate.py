@@ -127,21 +127,34 @@ def attribution(pairs: Iterable[tuple[Document, GoldReport]]) -> dict[str, float
 
 
 class GoldSpans:
-    """An engine that returns the gold spans of known texts (scores the linker on its own)."""
+    """An engine that returns the gold spans of known texts inside their annotated units, and
+    ``outside``'s spans elsewhere (report titles, openings), to score the linker on its own."""
 
     name = "gold"
 
-    def __init__(self, pairs: Iterable[tuple[str, GoldReport]]):
+    def __init__(self, pairs: Iterable[tuple[str, GoldReport]], outside=None):
         from lawie.clean import clean
 
+        self.outside = outside
         self.spans: dict[str, list[tuple[int, int, str, float]]] = {}
+        self.covered: dict[str, list[tuple[int, int]]] = {}
         for text, gold in pairs:
             cleaned = clean(text)
             mapped = [(cleaned.offsets.from_original(s, e), label) for s, e, label in sorted(gold.entities)]
             self.spans[cleaned.text] = [(*span, label, 1.0) for span, label in mapped if span]
+            units = [cleaned.offsets.from_original(s, e) for s, e in gold.covered]
+            self.covered[cleaned.text] = [u for u in units if u]
 
     def tag(self, texts: list[str]) -> list[list[tuple[int, int, str, float]]]:
-        return [self.spans.get(text, []) for text in texts]
+        from lawie.pipeline import get_engine
+
+        predicted = get_engine(self.outside).tag(texts) if self.outside else [[] for _ in texts]
+        out = []
+        for text, others in zip(texts, predicted):
+            covered = self.covered.get(text, [])
+            kept = [s for s in others if not any(lo < s[1] and s[0] < hi for lo, hi in covered)]
+            out.append(sorted(self.spans.get(text, []) + kept))
+        return out
 
 
 def format_table(scores: dict[str, dict[str, float | int]], title: str) -> str:

@@ -17,8 +17,12 @@ Span = tuple[int, int, str]
 
 _FILLERS = re.compile(rf"^(?:{'|'.join(sorted(gz.COUNT_FILLERS, key=len, reverse=True))}|\s)*$")
 _VERBS = re.compile("|".join(sorted(gz.ACTION_VERBS, key=len, reverse=True)))
-_COMPARED = re.compile(r"(?:比|较|同|与|相比|对比)$")
-_NOT_ACTOR_BEFORE = re.compile(r"(?:与|和|同|向|对|为|在|被|给|及|、|协助|配合|涉及)$")
+_STREAK = re.compile(r"(?:连续|提前)$")
+_COMPARED = re.compile(r"(?:比|较|同|与|相比|对比|快于|高于|低于|好于|慢于|超过)$")
+# What may stand between a clause's start and its subject: time words, years, connectives.
+_CLAUSE_OPENING = re.compile(
+    r"^\s*(?:(?:19|20)\d\d年度?|\d{1,2}月(?:\d{1,2}日)?|全年|今年|去年|本年度?|同时|此外|其中|另外|近年来|一年来|[一二三四五六七八九十]+、|（?[一二三四五六七八九十\d]+[）.、]|\s)*$"
+)
 _RELATIVE_YEARS = {
     "今年": 0,
     "本年": 0,
@@ -68,7 +72,9 @@ def link(text: str, spans: list[Span], report_year: int | None, pairs: PairLinke
         sentence = sentence_of(bounds, count[0])
         in_sentence = [t for t in targets if sentence[0] <= t[0] and t[1] <= sentence[1]]
         target = _target(text, count, in_sentence, previous.get(sentence))
-        if pairs is not None and in_sentence:
+        if _STREAK.search(text[max(0, count[0] - 2) : count[0]]):
+            target = None  # 连续7年, 提前3个月: the length of a streak measures nothing (GUIDELINE 29)
+        elif pairs is not None and in_sentence:
             around = [s for s in spans if sentence[0] <= s[0] and s[1] <= sentence[1]]
             target = pairs.choose(text, count, in_sentence, around, rule_choice=target)
         if target:
@@ -77,7 +83,7 @@ def link(text: str, spans: list[Span], report_year: int | None, pairs: PairLinke
             Link(
                 count=count,
                 target=target,
-                action=_action(text, count, target, sentence),
+                action=_action(text, count, target, sentence, spans),
                 org=_actor(text, count, orgs, sentence),
                 year=_year(text, count, years, sentence, report_year),
                 sentence=sentence,
@@ -98,17 +104,35 @@ def _target(text: str, count: Span, candidates: list[Span], carried: Span | None
     return before[-1] if before else None
 
 
-def _action(text: str, count: Span, target: Span | None, sentence: tuple[int, int]) -> str | None:
-    anchor = min(count[0], target[0]) if target else count[0]
-    clause_start = max(sentence[0], max(text.rfind(p, 0, anchor) for p in "，,；;：:") + 1)
-    verbs = list(_VERBS.finditer(text, clause_start, anchor))
-    return verbs[-1].group(0) if verbs else None
+def _action(text: str, count: Span, target: Span | None, sentence: tuple[int, int], spans: list[Span]) -> str | None:
+    """The verb of the count's own clause (受理…37件，审结25件 → 审结), else the verb before the
+    target's clause, else the verb right after the target (对2件规范性文件进行修改 → 修改).
+    Verbs inside a span (法律咨询服务, 信息公开) are part of a name, not the action."""
+
+    def free(verbs) -> list[str]:
+        return [v.group(0) for v in verbs if not any(s[0] < v.end() and v.start() < s[1] for s in spans)]
+
+    for anchor in dict.fromkeys((count[0], min(count[0], target[0]) if target else count[0])):
+        clause_start = max(sentence[0], max(text.rfind(p, 0, anchor) for p in "，,；;：:") + 1)
+        if verbs := free(_VERBS.finditer(text, clause_start, anchor)):
+            return verbs[-1]
+    if target and target[0] >= count[1]:
+        ends = [i for i in (text.find(p, target[1], sentence[1]) for p in "，,；;。") if i >= 0]
+        if verbs := free(_VERBS.finditer(text, target[1], min(ends, default=sentence[1]))):
+            return verbs[0]
+    return None
 
 
 def _actor(text: str, count: Span, orgs: list[Span], sentence: tuple[int, int]) -> Span | None:
-    for org in orgs:
-        in_front = sentence[0] <= org[0] and org[1] <= count[0]
-        if in_front and not _NOT_ACTOR_BEFORE.search(text[max(sentence[0], org[0] - 4) : org[0]]):
+    """The ORG that opens a clause before the count (its subject): 昆区市场监督管理局分别与…检查36户.
+    An ORG after a verb or inside a noun phrase (审查区政府常务会议议题338件) is not the actor; of
+    coordinated actors (县委、县政府) the nearest one."""
+    before = [o for o in orgs if sentence[0] <= o[0] and o[1] <= count[0]]
+    for i, org in enumerate(before):
+        clause_start = max(sentence[0], max(text.rfind(p, 0, org[0]) for p in "，,；;：:") + 1)
+        if _CLAUSE_OPENING.match(text[clause_start : org[0]]) and not text.startswith("的", org[1]):
+            while i + 1 < len(before) and before[i + 1][0] == org[1] + 1 and text[org[1]] == "、":
+                i, org = i + 1, before[i + 1]
             return org
     return None
 
@@ -128,18 +152,47 @@ def _year(text: str, count: Span, years: list[Span], sentence: tuple[int, int], 
 
 
 def report_fields(text: str, spans: list[Span]) -> tuple[tuple[int, int] | None, Span | None, int | None]:
-    """The report's title line, author ORG and year, from its opening (or its signature)."""
+    """The report's title line, author ORG and year, from its opening (or its signature).
+
+    The author is the subject of the opening sentence (2024年，黄岩区司法局在…), else the
+    first ORG of the title or the lines around it, else of the signature."""
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
     title = next((ln for ln in lines[:12] if _is_title(text[ln[0] : ln[1]])), None)
     head_lines = lines[: lines.index(title) + 2] if title else lines[:2]
     orgs = [s for s in spans if s[2] == "ORG"]
-    author = _first_in(orgs, [title] if title else []) or _first_in(orgs, head_lines)
+    author = _opening_subject(text, orgs, lines[:16])
+    author = author or _first_in(orgs, [title] if title else []) or _first_in(orgs, head_lines)
     if author is None and lines:
         author = _first_in(orgs, lines[-3:])  # signed at the end
     years = [s for s in spans if s[2] == "YEAR"]
     first_year = _first_in(years, [title] if title else []) or _first_in(years, lines[:4])
     year = year_value(text[first_year[0] : first_year[1]], None) if first_year else None
     return title, author, year
+
+
+_OPENING = re.compile(r"\s*(?:(?:19|20)\d\d年度?|今年|一年来|过去一年)[，,]\s*")
+
+
+_GOVERNMENT_BODY = re.compile(r"(?:管委会|管委|管理委员会|人民政府|政府)$")  # not party committees (工委)
+
+
+def _opening_subject(text: str, orgs: list[Span], lines: list[tuple[int, int]]) -> Span | None:
+    """The ORG right after the year that opens the report's first paragraph. When that subject
+    is 我区/我县/我市, the place it stands for, cut from a heading ORG (威海经济技术开发区管委
+    → 威海经济技术开发区; party committees such as 中共…工委 are skipped)."""
+    for lo, _ in lines:
+        if m := _OPENING.match(text, lo):
+            if subject := next((o for o in orgs if o[0] == m.end()), None):
+                return subject
+            if (we := re.match(r"我([区县市省镇旗])", text[m.end() :])) is None:
+                return None
+            for org in (o for o in orgs if o[1] <= lo):
+                name = text[org[0] : org[1]]
+                body = _GOVERNMENT_BODY.search(name)
+                if body and name[: body.start()].endswith(we.group(1)):
+                    return (org[0], org[0] + body.start(), "ORG")
+            return None
+    return None
 
 
 def _is_title(line: str) -> bool:

@@ -58,7 +58,25 @@ def pair_features(text: str, count: Span, target: Span, spans: Sequence[Span], r
     for mark in "，、；：（）":
         if mark in gap:
             features[f"{side}:has{mark}"] = 1.0
+    features[f"count_prefix={text[max(0, count[0] - 2) : count[0]]}"] = 1.0  # 连续7年: a streak, no target
+    if _in_brackets(text, count[0]) != _in_brackets(text, target[0]):
+        features["bracket_mismatch"] = 1.0  # 920件（其中…刑事案件483件），增加17%
+    if not after and "分别" in gap:
+        features[f"respectively_order_match={_respectively_match(text, count, target, spans)}"] = 1.0
     return features
+
+
+def _in_brackets(text: str, at: int) -> bool:
+    opened = max(text.rfind("（", 0, at), text.rfind("(", 0, at))
+    return opened >= 0 and max(text.rfind("）", opened, at), text.rfind(")", opened, at)) < 0
+
+
+def _respectively_match(text: str, count: Span, target: Span, spans: Sequence[Span]) -> bool:
+    """A、B分别下降x、y: the i-th of the last targets before 分别 goes with the i-th count after it."""
+    pivot = text.rfind("分别", target[1], count[0])
+    counts = [s for s in spans if s[2] == "COUNT" and s[0] >= pivot]
+    targets = [s for s in spans if s[2] in ("METRIC", "INITIATIVE") and s[1] <= pivot][-len(counts) :]
+    return target in targets and count in counts and targets.index(target) == counts.index(count)
 
 
 @dataclass

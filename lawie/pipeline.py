@@ -10,6 +10,7 @@ from typing import Protocol
 
 from lawie import linker
 from lawie.clean import CleanText, clean
+from lawie.metric_key import metric_key
 from lawie.pairs import DEFAULT_PAIRS, PairLinker
 from lawie.quantity import parse_quantity
 from lawie.records import Document, Entity, Record
@@ -171,7 +172,9 @@ def build_document(
     entities = {(s, e, label): _entity(cleaned, s, e, label, score) for s, e, label, score in tagged}
     title, author, report_year = linker.report_fields(cleaned.text, spans)
     report_year = year if year is not None else report_year
-    author_org = org if org is not None else (entities[author].text if author else None)
+    author_org = (
+        org if org is not None else (cleaned.original[slice(*cleaned.to_original(*author[:2]))] if author else None)
+    )
     records = []
     for link in linker.link(cleaned.text, spans, report_year, pairs):
         record = _record(cleaned, link, entities, author_org)
@@ -223,6 +226,7 @@ def _record(cleaned: CleanText, link: linker.Link, entities: dict[Span, Entity],
         change=quantity.change,
         direction=quantity.direction,
         action=link.action,
+        metric_key=metric_key(entities[link.target].text) if link.target else None,
         org=entities[link.org].text if link.org else author,
         year=link.year,
         sentence=sentence,

@@ -50,6 +50,7 @@ class Record:
     change: bool = False
     direction: str | None = None  # "up" | "down" for changes
     action: str | None = None
+    metric_key: str | None = None  # groups the same measure across reports (lawie.metric_key)
     org: str | None = None
     year: int | None = None
     sentence: tuple[int, int] = (0, 0)  # evidence sentence offsets

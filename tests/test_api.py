@@ -75,7 +75,9 @@ def test_rules_link_a_metric_written_after_the_count(seeds):
 
 
 def test_report_fields(docs):
-    assert docs["002"].author_org == "台州市黄岩区司法局"
+    # the author is the subject of the opening sentence (2024年,黄岩区司法局在…), as in the gold
+    assert docs["002"].author_org == "黄岩区司法局"
+    assert docs["000"].author_org == "威海經(jīng)濟技術(shù)開發(fā)區(qū)"  # 2024年,我區… → the zone of the heading
     assert docs["002"].report_year == 2024
     assert docs["001"].report_year == 2022
     assert docs["003"].author_org == "泾源县"
