@@ -9,6 +9,7 @@
 from lawie.pipeline import extract, extract_many, iter_extract
 from lawie.quantity import Quantity, parse_quantity
 from lawie.records import LABELS, Document, Entity, Record
+from lawie.tables import to_frame
 
 __version__ = "0.1.0"
 
@@ -22,4 +23,5 @@ __all__ = [
     "extract_many",
     "iter_extract",
     "parse_quantity",
+    "to_frame",
 ]
