@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lawie.cli import extract, train
+from lawie.cli import convert, extract, train
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,6 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     extract.add_parser(commands)
     train.add_parser(commands)
+    convert.add_parser(commands)
     args = parser.parse_args(argv)
     return args.run(args)
 
