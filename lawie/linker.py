@@ -7,6 +7,7 @@ Works on the cleaned text with spans as ``(start, end, label)``; every engine
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from lawie.pairs import PairLinker
@@ -63,33 +64,51 @@ def link(text: str, spans: list[Span], report_year: int | None, pairs: PairLinke
     """One ``Link`` per COUNT, in text order. With ``pairs`` (the learned linker) the target is
     the pair classifier's choice among the sentence's targets, given the rules' choice."""
     bounds = sentence_bounds(text)
-    targets = [s for s in spans if s[2] in ("METRIC", "INITIATIVE")]
-    orgs = [s for s in spans if s[2] == "ORG"]
+    spans = sorted(spans)
     years = [s for s in spans if s[2] == "YEAR"]
+    in_sentence = _SentenceSpans(spans)
     links: list[Link] = []
     previous: dict[tuple[int, int], Span] = {}  # sentence → last target linked in it
     for count in (s for s in spans if s[2] == "COUNT"):
         sentence = sentence_of(bounds, count[0])
-        in_sentence = [t for t in targets if sentence[0] <= t[0] and t[1] <= sentence[1]]
-        target = _target(text, count, in_sentence, previous.get(sentence))
+        touching = in_sentence(*sentence)
+        around = [s for s in touching if sentence[0] <= s[0] and s[1] <= sentence[1]]
+        targets = [t for t in around if t[2] in ("METRIC", "INITIATIVE")]
+        target = _target(text, count, targets, previous.get(sentence))
         if _STREAK.search(text[max(0, count[0] - 2) : count[0]]):
             target = None  # 连续7年, 提前3个月: the length of a streak measures nothing (GUIDELINE 29)
-        elif pairs is not None and in_sentence:
-            around = [s for s in spans if sentence[0] <= s[0] and s[1] <= sentence[1]]
-            target = pairs.choose(text, count, in_sentence, around, rule_choice=target)
+        elif pairs is not None and targets:
+            target = pairs.choose(text, count, targets, around, rule_choice=target)
         if target:
             previous[sentence] = target
         links.append(
             Link(
                 count=count,
                 target=target,
-                action=_action(text, count, target, sentence, spans),
-                org=_actor(text, count, orgs, sentence),
+                action=_action(text, count, target, sentence, touching),
+                org=_actor(text, count, [o for o in around if o[2] == "ORG"], sentence),
                 year=_year(text, count, years, sentence, report_year),
                 sentence=sentence,
             )
         )
     return links
+
+
+class _SentenceSpans:
+    """The spans that overlap a sentence, found by bisection over the sorted spans (linking
+    looks at one sentence per count; scanning the whole report per count is quadratic)."""
+
+    def __init__(self, spans: list[Span]):
+        self.spans = spans
+        self.starts = [s[0] for s in spans]
+        self.longest = max((s[1] - s[0] for s in spans), default=0)
+        self.cache: dict[tuple[int, int], list[Span]] = {}
+
+    def __call__(self, lo: int, hi: int) -> list[Span]:
+        if (lo, hi) not in self.cache:
+            first, last = bisect_left(self.starts, lo - self.longest), bisect_left(self.starts, hi)
+            self.cache[lo, hi] = [s for s in self.spans[first:last] if s[1] > lo]
+        return self.cache[lo, hi]
 
 
 def _target(text: str, count: Span, candidates: list[Span], carried: Span | None) -> Span | None:
@@ -113,7 +132,7 @@ def _action(text: str, count: Span, target: Span | None, sentence: tuple[int, in
         return [v.group(0) for v in verbs if not any(s[0] < v.end() and v.start() < s[1] for s in spans)]
 
     for anchor in dict.fromkeys((count[0], min(count[0], target[0]) if target else count[0])):
-        clause_start = max(sentence[0], max(text.rfind(p, 0, anchor) for p in "，,；;：:") + 1)
+        clause_start = _clause_start(text, anchor, sentence)
         if verbs := free(_VERBS.finditer(text, clause_start, anchor)):
             return verbs[-1]
     if target and target[0] >= count[1]:
@@ -123,13 +142,18 @@ def _action(text: str, count: Span, target: Span | None, sentence: tuple[int, in
     return None
 
 
+def _clause_start(text: str, at: int, sentence: tuple[int, int]) -> int:
+    """Where the clause holding offset ``at`` begins: after the last ，；： before it in its sentence."""
+    return max(sentence[0], max(text.rfind(p, 0, at) for p in "，,；;：:") + 1)
+
+
 def _actor(text: str, count: Span, orgs: list[Span], sentence: tuple[int, int]) -> Span | None:
-    """The ORG that opens a clause before the count (its subject): 昆区市场监督管理局分别与…检查36户.
-    An ORG after a verb or inside a noun phrase (审查区政府常务会议议题338件) is not the actor; of
-    coordinated actors (县委、县政府) the nearest one."""
-    before = [o for o in orgs if sentence[0] <= o[0] and o[1] <= count[0]]
+    """Of ``orgs`` (those in the count's sentence), the one that opens a clause before the count
+    (its subject): 昆区市场监督管理局分别与…检查36户. An ORG after a verb or inside a noun phrase
+    (审查区政府常务会议议题338件) is not the actor; of coordinated actors (县委、县政府) the nearest."""
+    before = [o for o in orgs if o[1] <= count[0]]
     for i, org in enumerate(before):
-        clause_start = max(sentence[0], max(text.rfind(p, 0, org[0]) for p in "，,；;：:") + 1)
+        clause_start = _clause_start(text, org[0], sentence)
         if _CLAUSE_OPENING.match(text[clause_start : org[0]]) and not text.startswith("的", org[1]):
             while i + 1 < len(before) and before[i + 1][0] == org[1] + 1 and text[org[1]] == "、":
                 i, org = i + 1, before[i + 1]
