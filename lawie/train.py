@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lawie.data.gold import REPO, read_gold, validate_file
-from lawie.evaluate import GoldReport, format_table, gold_reports, score
+from lawie.evaluate import GoldReport, format_table, gold_reports, read_report, score
 from lawie.records import LABELS
 from lawie.tagger import DEFAULT_MODEL, TAGS, TransformerEngine, model_card, tokenize_and_align_labels
 
@@ -176,7 +176,7 @@ def evaluation_reports(units: list[dict]) -> list[tuple[str, GoldReport]]:
     """(text, gold) per whole report when the report file is in the repository (the gold of
     ``data/annotated`` is scored on whole reports), else per unit on the unit's own text."""
     whole = {path: gold for path, gold in gold_reports(units).items() if (REPO / path).is_file()}
-    pairs = [((REPO / path).read_text(encoding="utf-8"), gold) for path, gold in whole.items()]
+    pairs = [(read_report(REPO, gold), gold) for gold in whole.values()]
     for unit in units:
         if unit["source"]["file"] not in whole:
             local = {**unit, "source": {"file": unit["id"], "start": 0, "end": len(unit["text"])}}
