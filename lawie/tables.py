@@ -32,6 +32,21 @@ COLUMNS = (
 )
 
 
+_INT_COLUMNS = ("year", "count_start", "count_end", "target_start", "target_end", "sentence_start", "sentence_end")
+
+
+def arrow_schema():
+    """The table's pyarrow schema (Parquet output): ints nullable, value float, change bool."""
+    import pyarrow as pa
+
+    def kind(name: str):
+        if name in _INT_COLUMNS:
+            return pa.int64()
+        return {"value": pa.float64(), "change": pa.bool_()}.get(name, pa.string())
+
+    return pa.schema([(name, kind(name)) for name in COLUMNS])
+
+
 def record_rows(doc: Document) -> Iterator[dict[str, Any]]:
     for r in doc.records:
         target = r.target

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lawie.cli import extract as extract_cmd
+from lawie import batch
 from lawie.cli import main
 from lawie.tables import COLUMNS
 
@@ -80,15 +80,16 @@ def test_output_is_atomic(tmp_path, monkeypatch):
     out = tmp_path / "out.jsonl"
     out.write_text("previous complete output\n", encoding="utf-8")
 
-    def crash(path, table, fmt):
+    def crash(path, rows, fmt):
         path.write_text("half a fi", encoding="utf-8")
         raise OSError("disk full")
 
-    monkeypatch.setattr(extract_cmd, "_write", crash)
+    monkeypatch.setattr(batch, "write_rows", crash)
     with pytest.raises(OSError):
         main(["extract", "--samples", "--out", str(out), "--no-progress"])
     assert out.read_text(encoding="utf-8") == "previous complete output\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # no temporary file left
+    # no temporary file left; the journal of finished documents stays for --resume
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "out.jsonl.partial"]
 
 
 def test_unknown_format_and_no_input(tmp_path):
