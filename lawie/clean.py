@@ -8,6 +8,7 @@ text maps back to exact offsets in the original.
 from __future__ import annotations
 
 import html
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -139,7 +140,7 @@ def is_traditional(text: str, threshold: float = 0.03) -> bool:
     if not sample:
         return False
     converted = _opencc().convert(sample)
-    changed = sum(a != b for a, b in zip(sample, converted)) if len(converted) == len(sample) else len(sample)
+    changed = sum(map(operator.ne, sample, converted)) if len(converted) == len(sample) else len(sample)
     return changed / len(sample) >= threshold
 
 

@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import socket
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,12 +105,11 @@ class ShardWorker:
     """A Ray Data actor: loads the engine once, then extracts the shards it is given."""
 
     def __init__(self, out_dir: str, options: ExtractOptions, threads: int):
-        import torch
-
-        torch.set_num_threads(threads)
         self.out_dir = Path(out_dir)
         self.options = options
         self.engine = options.load_engine()
+        if "torch" in sys.modules:  # a tagger engine: as many threads as the actor has CPUs
+            sys.modules["torch"].set_num_threads(threads)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         done = [process_shard(Shard.from_json(s), self.out_dir, self.options, self.engine) for s in batch["shard"]]

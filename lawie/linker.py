@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lawie.pairs import PairLinker
 from lawie.rules import gazetteer as gz
-from lawie.spans import sentence_bounds, sentence_of
+from lawie.spans import after_last, sentence_bounds, sentence_of
 
 Span = tuple[int, int, str]
 
@@ -144,7 +144,7 @@ def _action(text: str, count: Span, target: Span | None, sentence: tuple[int, in
 
 def _clause_start(text: str, at: int, sentence: tuple[int, int]) -> int:
     """Where the clause holding offset ``at`` begins: after the last ，；： before it in its sentence."""
-    return max(sentence[0], max(text.rfind(p, 0, at) for p in "，,；;：:") + 1)
+    return after_last(text, "，,；;：:", at, floor=sentence[0])
 
 
 def _actor(text: str, count: Span, orgs: list[Span], sentence: tuple[int, int]) -> Span | None:

@@ -8,9 +8,44 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+
+import numpy as np
 
 SENTENCE_END = "。；！？;!?\n"
 _SENTENCE_RE = re.compile(r"[^。；！？;!?\n]*[。；！？;!?\n]?")
+
+
+class Ranges:
+    """Ranges sorted once, then asked by bisection (a scan per question is quadratic
+    in the length of a report): is a span inside one of them, which of them start in
+    an interval."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]):
+        self.ranges = sorted((r[0], r[1]) for r in ranges)
+        self.starts = [s for s, _ in self.ranges]
+        self.reach = list(accumulate((e for _, e in self.ranges), max))  # furthest end so far
+
+    def covers(self, start: int, end: int) -> bool:
+        """Some range ``[s, e)`` has ``s <= start`` and ``end <= e``."""
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and self.reach[i] >= end
+
+    def starting_in(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        return self.ranges[bisect_left(self.starts, lo) : bisect_left(self.starts, hi)]
+
+
+def after_last(text: str, marks: str, pos: int, floor: int = 0) -> int:
+    """The index after the last of ``marks`` in ``text[floor:pos]``, else ``floor``.
+    Looks back in growing windows: clauses are short, reports are long."""
+    lo, window = pos, 64
+    while lo > floor:
+        lo = max(floor, lo - window)
+        found = max(text.rfind(m, lo, pos) for m in marks)
+        if found >= 0:
+            return found + 1
+        window *= 8
+    return floor
 
 
 @dataclass(frozen=True)
@@ -38,7 +73,7 @@ class OffsetMap:
 
     @classmethod
     def identity(cls, length: int) -> OffsetMap:
-        return cls(array("q", range(length)), array("q", range(1, length + 1)), length)
+        return cls(_int_array(np.arange(length)), _int_array(np.arange(1, length + 1)), length)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -56,9 +91,15 @@ class OffsetMap:
 
     def compose(self, inner: OffsetMap) -> OffsetMap:
         """``inner`` maps a later text onto this map's cleaned text; return later → original."""
-        starts = array("q", (self.starts[s] for s in inner.starts))
-        ends = array("q", (self.ends[e - 1] for e in inner.ends))
-        return OffsetMap(starts, ends, self.original_length)
+        starts = np.frombuffer(self.starts, dtype=np.int64)[np.frombuffer(inner.starts, dtype=np.int64)]
+        ends = np.frombuffer(self.ends, dtype=np.int64)[np.frombuffer(inner.ends, dtype=np.int64) - 1]
+        return OffsetMap(_int_array(starts), _int_array(ends), self.original_length)
+
+
+def _int_array(values: np.ndarray) -> array:
+    out = array("q")
+    out.frombytes(values.astype(np.int64).tobytes())
+    return out
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, OffsetMap]:

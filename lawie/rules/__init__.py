@@ -20,7 +20,7 @@ from lawie.rules.finders import (
     find_titles,
     find_years,
 )
-from lawie.spans import select_flat
+from lawie.spans import Ranges, select_flat
 
 Span = tuple[int, int, str]
 # Overlaps are settled by priority, then length: a title beats what it contains,
@@ -38,18 +38,19 @@ class RuleEngine:
 def tag(text: str) -> list[Span]:
     titles = list(find_titles(text))
     quotes = [q for q in find_quotes(text) if not any(s <= q[0] < e for s, e in titles)]
-    masked = titles + quotes
+    masked = Ranges(titles + quotes)
     initiatives = find_initiatives(text, quotes, [])
     named = _flat(
         [(s, e, "TITLE") for s, e in titles]
-        + [y for y in find_years(text) if not _inside(y, masked)]
-        + find_counts(text, masked)
+        + [y for y in find_years(text) if not masked.covers(y[0], y[1])]
+        + find_counts(text, masked.ranges)
         + find_orgs(text, titles)
         + find_area_actors(text, _known_areas(text))
         + initiatives
     )
     metrics = find_metrics(text, [s for s in named if s[2] == "COUNT"], named)
-    inside_metric = [s for s in named if s[2] in ("INITIATIVE", "TITLE") and _inside(s, [m[:2] for m in metrics])]
+    metric_ranges = Ranges(m[:2] for m in metrics)
+    inside_metric = [s for s in named if s[2] in ("INITIATIVE", "TITLE") and metric_ranges.covers(s[0], s[1])]
     final = _flat([s for s in named if s not in inside_metric] + metrics)
     return [(s, e, "INITIATIVE" if label == "TITLE" else label) for s, e, label in final]
 
@@ -57,10 +58,6 @@ def tag(text: str) -> list[Span]:
 def _flat(spans: list[Span]) -> list[Span]:
     chosen = select_flat((s, e, _PRIORITY[label], label) for s, e, label in spans)
     return [(s, e, label) for s, e, label in chosen]
-
-
-def _inside(span: tuple, ranges: list[tuple[int, int]]) -> bool:
-    return any(s <= span[0] and span[1] <= e for s, e in ranges)
 
 
 def _known_areas(text: str) -> set[str]:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from lawie.quantity import NUMBER, PREFIX_QUALIFIERS, UNIT, parse_quantity
 from lawie.rules import gazetteer as gz
+from lawie.spans import Ranges, after_last
 
 Span = tuple[int, int, str]
 
@@ -106,10 +107,10 @@ _NAME_AFTER = re.compile(r"之|集团|规定|产业|周年|年来|年前")
 def find_counts(text: str, masked: list[tuple[int, int]]) -> list[Span]:
     """Numbers with a unit that read as quantities, outside names; the normalizer's
     context rules (党的二十大, 三中全会, 增加到…) decide what is not a count."""
-    spans = []
+    spans, names = [], Ranges(masked)
     for m in _COUNT.finditer(text):
         start, end = m.start(), m.end()
-        if _inside(start, end, masked):
+        if names.covers(start, end):
             continue
         count_text = text[start:end]
         if count_text[0] in "百千万亿" and not re.match(r"^.[余多]", count_text):
@@ -122,10 +123,6 @@ def find_counts(text: str, masked: list[tuple[int, int]]) -> list[Span]:
     return spans
 
 
-def _inside(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in ranges)
-
-
 # ---------------------------------------------------------------- orgs ---------
 _ORG_SUFFIX = re.compile(_alternation(gz.ORG_SUFFIXES))
 _LEFT_STOP = re.compile(f"(?:{_alternation(gz.ORG_LEFT_STOPS + gz.ACTION_VERBS + gz.COUNT_FILLERS)})$")
@@ -135,12 +132,13 @@ _AREA = re.compile(rf"[{_CJK}]{{1,8}}?(?:{_alternation(gz.AREA_SUFFIXES)})")
 def find_orgs(text: str, masked: list[tuple[int, int]]) -> list[Span]:
     """Suffix-anchored names (…局, …委员会), grown left to a function word or verb."""
     spans: list[Span] = []
+    names = Ranges(masked)
     for m in _ORG_SUFFIX.finditer(text):
         suffix, end = m.group(0), m.end()
         if text[end : end + 1] in gz.SUFFIX_CONTINUATIONS.get(suffix, ()):
             continue
         start = _grow_left(text, m.start())
-        if start is None or _inside(start, end, masked):
+        if start is None or names.covers(start, end):
             continue
         name = text[start:end]
         if len(name) <= len(suffix) or name.startswith(gz.ORG_BAD_STARTS) or len(name) > 24:
@@ -217,7 +215,7 @@ def find_metrics(text: str, counts: list[Span], taken: list[Span]) -> list[Span]
     """For each COUNT, the noun phrase it measures: before it (受理行政复议案件37件),
     after it (八个部门, 1.8万余人次参加学习), or none (审结25件 carries over)."""
     spans: list[Span] = []
-    blocked = sorted((s, e) for s, e, label in taken + counts if label != "INITIATIVE")
+    blocked = Ranges((s, e) for s, e, label in taken + counts if label != "INITIATIVE")
     for start, end, _ in counts:
         span = _metric_after(text, start, end) or _metric_before(text, start, blocked)
         if span and (*span, "METRIC") not in spans:
@@ -243,7 +241,7 @@ def _metric_after(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _clause_start(text: str, start: int) -> int:
-    return max(text.rfind(p, 0, start) for p in "，,。；;：:！？!?\n") + 1
+    return after_last(text, "，,。；;：:！？!?\n", start)
 
 
 def _left_gap(text: str, start: int) -> str:
@@ -251,10 +249,10 @@ def _left_gap(text: str, start: int) -> str:
     return _FILLER_TAIL.sub("", text[_clause_start(text, start) : start])
 
 
-def _metric_before(text: str, start: int, blocked: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _metric_before(text: str, start: int, blocked: Ranges) -> tuple[int, int] | None:
     begin = _clause_start(text, start)
     end = begin + len(_left_gap(text, start))
-    for s, e in blocked:  # an ORG, YEAR or COUNT inside the phrase: the metric starts after it
+    for s, e in blocked.starting_in(begin, end):  # an ORG, YEAR or COUNT inside: the metric starts after it
         if begin <= s < end:
             begin = max(begin, e)
     if _NOT_METRIC.match(text, begin, end):
