@@ -77,19 +77,43 @@ def _transitions(tags: tuple[str, ...] = TAGS) -> tuple[np.ndarray, np.ndarray]:
 
 def viterbi(log_probs: np.ndarray, tags: tuple[str, ...] = TAGS) -> list[int]:
     """Best tag sequence under the BIO constraints (never an I-X without its B-X)."""
-    if len(log_probs) == 0:
-        return []
+    return viterbi_batch([log_probs], tags)[0]
+
+
+def viterbi_batch(sequences: Sequence[np.ndarray], tags: tuple[str, ...] = TAGS) -> list[list[int]]:
+    """``viterbi`` of several sequences at once: one step of the recursion advances every
+    sequence (padded to the longest), so the per-step overhead is paid once per batch."""
+    lengths = [len(lp) for lp in sequences]
+    if not any(lengths):
+        return [[] for _ in sequences]
     trans, start = _transitions(tags)
-    score = start + log_probs[0]
-    back = np.zeros(log_probs.shape, dtype=np.int64)
-    for t in range(1, len(log_probs)):
-        cand = score[:, None] + trans
-        back[t] = cand.argmax(0)
-        score = cand.max(0) + log_probs[t]
-    path = [int(score.argmax())]
-    for t in range(len(log_probs) - 1, 0, -1):
-        path.append(int(back[t, path[-1]]))
-    return path[::-1]
+    padded = np.zeros((len(sequences), max(lengths), len(tags)), dtype=np.float32)
+    for d, lp in enumerate(sequences):
+        padded[d, : len(lp)] = lp
+    back = np.zeros(padded.shape, dtype=np.int64)
+    final = np.zeros((len(sequences), len(tags)), dtype=np.float32)
+    ends_at = {}  # step → sequences whose last piece it is
+    for d, n in enumerate(lengths):
+        ends_at.setdefault(n - 1, []).append(d)
+    score = start + padded[:, 0]
+    for t in range(padded.shape[1]):
+        if t:
+            cand = score[:, :, None] + trans
+            back[:, t] = cand.argmax(1)
+            score = cand.max(1) + padded[:, t]
+        for d in ends_at.get(t, ()):
+            final[d] = score[d]
+    paths = []
+    for d, n in enumerate(lengths):
+        if not n:
+            paths.append([])
+            continue
+        path = [int(final[d].argmax())]
+        rows = back[d, :n].tolist()  # list indexing is several times faster than numpy's here
+        for t in range(n - 1, 0, -1):
+            path.append(rows[t][path[-1]])
+        paths.append(path[::-1])
+    return paths
 
 
 def tags_to_spans(
@@ -150,11 +174,13 @@ class TransformerEngine:
         encodings = [self._encode(t) for t in texts]
         windows = [(d, s, e) for d, enc in enumerate(encodings) for s, e in _windows(len(enc[0]))]
         logits = self._run(encodings, windows)
+        parts: list[list] = [[] for _ in encodings]
+        for (d, s, e), lg in zip(windows, logits):
+            parts[d].append((s, e, lg))
+        all_log_probs = [_log_softmax(_merge(parts[d], len(ids))) for d, (ids, _) in enumerate(encodings)]
         out = []
-        for d, (ids, offsets) in enumerate(encodings):
-            merged = _merge([(s, e, lg) for (dd, s, e), lg in zip(windows, logits) if dd == d], len(ids))
-            log_probs = merged - np.logaddexp.reduce(merged, axis=1, keepdims=True) if len(ids) else merged
-            path = viterbi(log_probs)
+        for d, path in enumerate(viterbi_batch(all_log_probs)):
+            offsets, log_probs = encodings[d][1], all_log_probs[d]
             scorer = _SpanScorer(np.exp(log_probs[np.arange(len(path)), path]), offsets)
             spans = tags_to_spans(path, offsets, texts[d])
             out.append([(s, e, label, scorer(s, e)) for s, e, label in spans])
@@ -180,6 +206,10 @@ class TransformerEngine:
             for row, i in enumerate(batch):
                 results[i] = logits[row, 1 : 1 + windows[i][2] - windows[i][1]]
         return results  # type: ignore[return-value]
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    return logits - np.logaddexp.reduce(logits, axis=1, keepdims=True) if len(logits) else logits
 
 
 def _windows(n: int, size: int = WINDOW, overlap: int = OVERLAP) -> list[tuple[int, int]]:
