@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lawie.pairs import PairLinker
 from lawie.rules import gazetteer as gz
-from lawie.spans import after_last, sentence_bounds, sentence_of
+from lawie.spans import Ranges, after_last, sentence_bounds, sentence_of
 
 Span = tuple[int, int, str]
 
@@ -65,7 +65,7 @@ def link(text: str, spans: list[Span], report_year: int | None, pairs: PairLinke
     the pair classifier's choice among the sentence's targets, given the rules' choice."""
     bounds = sentence_bounds(text)
     spans = sorted(spans)
-    years = [s for s in spans if s[2] == "YEAR"]
+    years = Ranges(s[:2] for s in spans if s[2] == "YEAR" and not _COMPARED.search(text[max(0, s[0] - 2) : s[0]]))
     in_sentence = _SentenceSpans(spans)
     links: list[Link] = []
     previous: dict[tuple[int, int], Span] = {}  # sentence → last target linked in it
@@ -161,13 +161,14 @@ def _actor(text: str, count: Span, orgs: list[Span], sentence: tuple[int, int]) 
     return None
 
 
-def _year(text: str, count: Span, years: list[Span], sentence: tuple[int, int], report_year: int | None) -> int | None:
+def _year(text: str, count: Span, years: Ranges, sentence: tuple[int, int], report_year: int | None) -> int | None:
+    """The nearest YEAR in the count's sentence, then line (``years``: those not compared
+    with, 比2023年), else the report's year."""
     line_start = text.rfind("\n", 0, count[0]) + 1
     line_end = text.find("\n", count[1])
     line_end = len(text) if line_end < 0 else line_end
-    usable = [y for y in years if not _COMPARED.search(text[max(0, y[0] - 2) : y[0]])]
     for lo, hi in (sentence, (line_start, line_end)):
-        near = [y for y in usable if lo <= y[0] and y[1] <= hi]
+        near = [y for y in years.starting_in(lo, hi) if y[1] <= hi]
         near.sort(key=lambda y: (y[0] > count[0], abs(y[0] - count[0])))  # before the count first
         for y in near:
             if (value := year_value(text[y[0] : y[1]], report_year)) is not None:

@@ -66,8 +66,10 @@ def pair_features(text: str, count: Span, target: Span, spans: Sequence[Span], r
     return features
 
 
-def _in_brackets(text: str, at: int) -> bool:
-    opened = max(text.rfind("（", 0, at), text.rfind("(", 0, at))
+def _in_brackets(text: str, at: int, reach: int = 300) -> bool:
+    """An open bracket before ``at`` (within ``reach`` characters) that is not closed yet."""
+    lo = max(0, at - reach)  # bounded: a search to the report's start per pair is quadratic
+    opened = max(text.rfind("（", lo, at), text.rfind("(", lo, at))
     return opened >= 0 and max(text.rfind("）", opened, at), text.rfind(")", opened, at)) < 0
 
 

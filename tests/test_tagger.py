@@ -116,3 +116,26 @@ def test_import_is_light():
         "False",
         "False",
     ]
+
+
+def test_batched_viterbi_is_the_best_valid_sequence_by_brute_force():
+    import itertools
+
+    import numpy as np
+
+    from lawie.tagger import TAGS, viterbi_batch
+
+    def valid(path):
+        return all(
+            not TAGS[t].startswith("I-") or (i and TAGS[path[i - 1]][2:] == TAGS[t][2:]) for i, t in enumerate(path)
+        )
+
+    rng = np.random.default_rng(7)
+    sequences = [np.log(rng.dirichlet(np.full(len(TAGS), 0.3), size=n)).astype(np.float32) for n in (3, 1, 0, 4, 2, 3)]
+    for seq, path in zip(sequences, viterbi_batch(sequences)):
+        best = max(
+            (p for p in itertools.product(range(len(TAGS)), repeat=len(seq)) if valid(p)),
+            key=lambda p: sum(seq[i, t] for i, t in enumerate(p)),
+            default=(),
+        )
+        assert tuple(path) == best

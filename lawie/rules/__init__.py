@@ -37,7 +37,8 @@ class RuleEngine:
 
 def tag(text: str) -> list[Span]:
     titles = list(find_titles(text))
-    quotes = [q for q in find_quotes(text) if not any(s <= q[0] < e for s, e in titles)]
+    in_title = Ranges(titles)
+    quotes = [q for q in find_quotes(text) if not in_title.covers(q[0], q[0] + 1)]
     masked = Ranges(titles + quotes)
     initiatives = find_initiatives(text, quotes, [])
     named = _flat(

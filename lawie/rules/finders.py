@@ -214,13 +214,13 @@ _PARTICIPATION = re.compile(f"^(?:{_alternation(gz.PARTICIPATION_VERBS)})[{_CJK}
 def find_metrics(text: str, counts: list[Span], taken: list[Span]) -> list[Span]:
     """For each COUNT, the noun phrase it measures: before it (受理行政复议案件37件),
     after it (八个部门, 1.8万余人次参加学习), or none (审结25件 carries over)."""
-    spans: list[Span] = []
+    spans: dict[Span, None] = {}  # ordered and without repeats
     blocked = Ranges((s, e) for s, e, label in taken + counts if label != "INITIATIVE")
     for start, end, _ in counts:
         span = _metric_after(text, start, end) or _metric_before(text, start, blocked)
-        if span and (*span, "METRIC") not in spans:
-            spans.append((*span, "METRIC"))
-    return spans
+        if span:
+            spans[(*span, "METRIC")] = None
+    return list(spans)
 
 
 def _metric_after(text: str, start: int, end: int) -> tuple[int, int] | None:
