@@ -9,6 +9,7 @@ the grammar; ``cn2an`` reads the numerals (Arabic, Chinese, mixed, 万/亿).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -128,11 +129,19 @@ def parse_quantity(text: str, context_before: str = "", context_after: str = "")
 
 
 def read_number(number: str) -> float | None:
-    """Arabic, Chinese or mixed numerals with 万/亿 applied; ``None`` if unreadable.
+    """Arabic, Chinese or mixed numerals with 万/亿 applied; ``None`` if unreadable or
+    beyond the range of a float (a run of hundreds of digits counts nothing).
 
     cn2an reads the numeral; a trailing chain of magnitudes it refuses (1.62万亿,
     千亿, 万) is applied here.
     """
+    try:
+        return _read_number(number)
+    except OverflowError:
+        return None
+
+
+def _read_number(number: str) -> float | None:
     number = re.sub("[余多,]", "", number)
     try:
         return _tidy(cn2an.cn2an(number, "smart"))
@@ -153,7 +162,9 @@ def read_number(number: str) -> float | None:
 
 
 def _tidy(value: float) -> float:
-    value = round(float(value), 10)
+    value = round(float(value), 10)  # OverflowError for an int beyond the float range
+    if not math.isfinite(value):
+        raise OverflowError(f"{value} is no count")
     return int(value) if value.is_integer() else value
 
 
