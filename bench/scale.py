@@ -139,13 +139,13 @@ def series(name: str) -> list[dict]:
             {**one_proc, "threads": 2},
             {**one_proc, "runner": "ray", "workers": 2, "threads": 1},
             {**one_proc, "runner": "ray", "workers": 1, "threads": 2},
-            {**one_proc, "threads": 1},
-            {**one_proc, "runner": "ray", "workers": 1, "threads": 1},
+            {**one_proc, "reports": 100, "runner": "ray", "workers": 1, "threads": 1},
+            {**one_proc, "reports": 100, "threads": 1},
         ]
     if name == "reports":
         return [
             {**base, "engine": "rules", "reports": n, "runner": "local", "workers": 1} for n in (100, 300, 1000, 3000)
-        ] + [{**base, "reports": n, "runner": "local", "workers": 1} for n in (50, 200)]
+        ]  # the tagger's 200-report run is the first row of the workers series
     raise ValueError(name)
 
 
