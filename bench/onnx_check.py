@@ -1,7 +1,8 @@
 """ONNX Runtime against PyTorch for the shipped tagger: speed and dev accuracy on this CPU.
 
     pip install onnxruntime onnx onnxscript        # not lawie dependencies; torch stays as it is
-    python bench/onnx_check.py                     # every variant (~5 min on 2 cores)
+    python bench/onnx_check.py                     # every variant: ~5 min on 2 idle cores, ~14 busy
+    python bench/onnx_check.py --threads 1         # steadier figures when other work shares the CPU
     python bench/onnx_check.py --variants torch-fp32 ort-int8 --corpus batch50
 
 The shipped model (``lawie/models/default``, loaded in fp32 with eager attention) is
@@ -16,8 +17,8 @@ folder that is deleted at the end; nothing is written to the repository. From th
     ort-int8-block   weight-only int8 in blocks of 32 (MatMulNBits, accuracy_level 4: int8 compute)
 
 compared with ``torch-fp32`` and ``torch-bf16`` (``TransformerEngine`` as shipped). Every
-variant runs in its own process with 2 threads (``torch.set_num_threads(2)``,
-``intra_op_num_threads=2``), the same windows and length-sorted batches (``TransformerEngine.tag``;
+variant runs in its own process with ``--threads`` threads (default 2: ``torch.set_num_threads``,
+``intra_op_num_threads``), the same windows and length-sorted batches (``TransformerEngine.tag``;
 only ``_run`` differs). Figures: end-to-end characters per second of the hybrid engine
 (``lawie.extract_many``, batch 16, as ``bench/speed_tagger.py``) and of the tagger alone on the
 cleaned texts, each the best of ``--repeat`` runs (other work on the machine can slow any run:
