@@ -89,7 +89,8 @@ def run_batch(texts: list[str], engine: str, runner: str, workers: int, threads:
     options = ExtractOptions(engine=engine)
     with tempfile.TemporaryDirectory() as tmp:
         write_folder(texts, Path(tmp) / "in")
-        options.load_engine()  # model load excluded, as for one process
+        if runner == "local":
+            options.load_engine()  # model load excluded; Ray actors load theirs inside the timing
         started_ray = 0.0
         if runner == "ray":
             import ray
@@ -100,9 +101,8 @@ def run_batch(texts: list[str], engine: str, runner: str, workers: int, threads:
         start = time.perf_counter()
         if runner == "ray":
             report = extract_to_dataset(
-                [Path(tmp) / "in"], Path(tmp) / "out", options, workers=workers, threads_per_worker=threads,
-                shard_size=max(1, len(texts) // (4 * workers)),
-            )  # fmt: skip
+                [Path(tmp) / "in"], Path(tmp) / "out", options, workers=workers, threads_per_worker=threads
+            )  # default shards: 64 reports, 4 full batches of 16
         else:
             report = extract_to_file([Path(tmp) / "in"], Path(tmp) / "out.parquet", options)
         seconds = time.perf_counter() - start

@@ -169,6 +169,20 @@ class ExtractOptions:
     def load_engine(self) -> Engine:
         return get_engine(self.engine, model=self.model)
 
+    def check(self) -> None:
+        """Fail now on an unknown engine or a missing model, without loading it (the
+        driver of a Ray run needs no model of its own)."""
+        from lawie.pipeline import ENGINES
+        from lawie.tagger import DEFAULT_MODEL
+
+        if self.engine is not None and self.engine not in ENGINES:
+            raise ValueError(f"unknown engine {self.engine!r}; available: {', '.join(ENGINES)}")
+        if self.model and self.engine == "rules":
+            raise ValueError("engine 'rules' takes no model; use hybrid or transformer")
+        model = Path(self.model) if self.model else DEFAULT_MODEL
+        if (self.model or self.engine in ("hybrid", "transformer")) and not (model / "config.json").exists():
+            raise FileNotFoundError(f"no tagger model in {model}")
+
 
 def extract_items(items: Iterable[Item], options: ExtractOptions, engine: Engine | None = None) -> Iterator[Outcome]:
     """Read and extract items in batches, one ``Outcome`` per item, in input order."""

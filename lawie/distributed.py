@@ -137,7 +137,7 @@ def extract_to_dataset(
     output). ``resume`` continues an interrupted run into the same folder."""
     options = options or ExtractOptions()
     out_dir = Path(out_dir)
-    options.load_engine()  # a bad engine or model fails here, before any worker starts
+    options.check()  # a bad engine or model fails here, before any worker starts
     shards = plan_shards(iter_items(inputs, options.text_column, id_column), shard_size)
     _start_or_resume(out_dir, shards, resume)
     todo = [s for s in shards if not (out_dir / s.folder / DONE).exists()]

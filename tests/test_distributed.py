@@ -123,3 +123,11 @@ def test_cli_engine_ray(tmp_path, capsys):
 )
 def test_engine_spec(spec, expected):
     assert engine_spec(spec) == expected
+
+
+def test_a_bad_engine_or_model_fails_before_any_worker(tmp_path, reports):
+    with pytest.raises(ValueError, match="unknown engine"):
+        distributed.extract_to_dataset(reports, tmp_path / "a", ExtractOptions(engine="nope"))
+    with pytest.raises(FileNotFoundError, match="no tagger model"):
+        distributed.extract_to_dataset(reports, tmp_path / "b", ExtractOptions(model=str(tmp_path / "none")))
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
