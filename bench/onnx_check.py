@@ -19,7 +19,7 @@ folder that is deleted at the end; nothing is written to the repository. From th
 compared with ``torch-fp32`` and ``torch-bf16`` (``TransformerEngine`` as shipped). Every
 variant runs in its own process with ``--threads`` threads (default 2: ``torch.set_num_threads``,
 ``intra_op_num_threads``), the same windows and length-sorted batches (``TransformerEngine.tag``;
-only ``_run`` differs). Figures: end-to-end characters per second of the hybrid engine
+only ``_forward`` differs). Figures: end-to-end characters per second of the hybrid engine
 (``lawie.extract_many``, batch 16, as ``bench/speed_tagger.py``) and of the tagger alone on the
 cleaned texts, each the best of ``--repeat`` runs (other work on the machine can slow any run:
 the load average is printed with each row); dev micro and per-label F1 of the model alone
@@ -84,20 +84,8 @@ class OrtEngine(TransformerEngine):
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
 
-    def _run(self, encodings, windows) -> list[np.ndarray]:
-        order = sorted(range(len(windows)), key=lambda i: windows[i][2] - windows[i][1])  # length-sorted batches
-        results: list[np.ndarray | None] = [None] * len(windows)
-        cls, sep, pad = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id, self.tokenizer.pad_token_id
-        for b in range(0, len(order), self.batch_size):
-            batch = order[b : b + self.batch_size]
-            rows = [[cls, *encodings[windows[i][0]][0][windows[i][1] : windows[i][2]], sep] for i in batch]
-            width = max(len(r) for r in rows)
-            ids = np.array([r + [pad] * (width - len(r)) for r in rows], dtype=np.int64)
-            mask = np.array([[1] * len(r) + [0] * (width - len(r)) for r in rows], dtype=np.int64)
-            logits = self.session.run(["logits"], {"input_ids": ids, "attention_mask": mask})[0]
-            for row, i in enumerate(batch):
-                results[i] = logits[row, 1 : 1 + windows[i][2] - windows[i][1]]
-        return results  # type: ignore[return-value]
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return self.session.run(["logits"], {"input_ids": ids, "attention_mask": mask})[0]
 
 
 class Memo:

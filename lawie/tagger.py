@@ -203,21 +203,27 @@ class TransformerEngine:
         return enc["input_ids"], enc["offset_mapping"]
 
     def _run(self, encodings, windows) -> list[np.ndarray]:
-        torch = self._torch
-        order = sorted(range(len(windows)), key=lambda i: windows[i][2] - windows[i][1])  # length-sorted batches
+        """Logits of every window's pieces: windows in length-sorted, padded batches."""
+        order = sorted(range(len(windows)), key=lambda i: windows[i][2] - windows[i][1])
         results: list[np.ndarray | None] = [None] * len(windows)
         cls, sep, pad = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id, self.tokenizer.pad_token_id
         for b in range(0, len(order), self.batch_size):
             batch = order[b : b + self.batch_size]
             rows = [[cls, *encodings[windows[i][0]][0][windows[i][1] : windows[i][2]], sep] for i in batch]
             width = max(len(r) for r in rows)
-            ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])
-            mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
-            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
-                logits = self.model(input_ids=ids, attention_mask=mask).logits.float().numpy()
+            ids = np.array([r + [pad] * (width - len(r)) for r in rows], dtype=np.int64)
+            mask = np.array([[1] * len(r) + [0] * (width - len(r)) for r in rows], dtype=np.int64)
+            logits = self._forward(ids, mask)
             for row, i in enumerate(batch):
                 results[i] = logits[row, 1 : 1 + windows[i][2] - windows[i][1]]
         return results  # type: ignore[return-value]
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """One padded batch through the encoder: float32 logits (bf16 autocast on AMX CPUs)."""
+        torch = self._torch
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+            out = self.model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
+        return out.logits.float().numpy()
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
