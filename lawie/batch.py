@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lawie.io import DEFAULT_MAX_BYTES, InputError, decode, iter_report_paths, read_report
-from lawie.pipeline import Engine, extract_many, get_engine
+from lawie.io import DEFAULT_MAX_BYTES, SUFFIXES, InputError, decode, iter_report_paths, read_report
+from lawie.pipeline import Engine, check_engine, extract_many, get_engine
 from lawie.tables import COLUMNS, arrow_schema, record_rows
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -66,10 +66,7 @@ def iter_items(inputs: Iterable[str | Path | Item], text_column: str = "text", i
 
 
 def _path_items(given: str | Path, text_column: str, id_column: str, seen: set[Path]) -> Iterator[Item]:
-    paths = list(iter_report_paths([given]))
-    if Path(given).is_dir():
-        paths += sorted(p for p in Path(given).rglob("*") if p.is_file() and p.suffix.lower() in PARQUET_SUFFIXES)
-    for path in paths:
+    for path in iter_report_paths([given], SUFFIXES + PARQUET_SUFFIXES):
         if path in seen:  # a file named and also inside a folder named
             continue
         seen.add(path)
@@ -170,18 +167,8 @@ class ExtractOptions:
         return get_engine(self.engine, model=self.model)
 
     def check(self) -> None:
-        """Fail now on an unknown engine or a missing model, without loading it (the
-        driver of a Ray run needs no model of its own)."""
-        from lawie.pipeline import ENGINES
-        from lawie.tagger import DEFAULT_MODEL
-
-        if self.engine is not None and self.engine not in ENGINES:
-            raise ValueError(f"unknown engine {self.engine!r}; available: {', '.join(ENGINES)}")
-        if self.model and self.engine == "rules":
-            raise ValueError("engine 'rules' takes no model; use hybrid or transformer")
-        model = Path(self.model) if self.model else DEFAULT_MODEL
-        if (self.model or self.engine in ("hybrid", "transformer")) and not (model / "config.json").exists():
-            raise FileNotFoundError(f"no tagger model in {model}")
+        """Fail now on an unknown engine or a missing model, without loading it."""
+        check_engine(self.engine, self.model)
 
 
 def extract_items(items: Iterable[Item], options: ExtractOptions, engine: Engine | None = None) -> Iterator[Outcome]:

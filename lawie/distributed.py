@@ -25,12 +25,20 @@ import os
 import socket
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from lawie.batch import BatchReport, ExtractOptions, Item, Outcome, atomic_file, extract_items, iter_items
-from lawie.tables import arrow_schema
+from lawie.batch import (
+    BatchReport,
+    ExtractOptions,
+    Item,
+    Outcome,
+    atomic_file,
+    extract_items,
+    iter_items,
+    write_rows_atomic,
+)
 
 SHARD_SIZE = 64
 PLAN = "_plan.json"
@@ -58,24 +66,15 @@ class Shard:
 
 def plan_shards(items: Iterable[Item], shard_size: int = SHARD_SIZE) -> list[Shard]:
     """Consecutive groups of ``shard_size`` items, paths made absolute for remote workers."""
-    items = [Item(i.doc_id, str(Path(i.path).resolve()), i.row, i.problem) for i in items]
+    items = [replace(i, path=str(Path(i.path).resolve())) for i in items]
     return [Shard(n, tuple(items[s : s + shard_size])) for n, s in enumerate(range(0, len(items), shard_size))]
 
 
 def process_shard(shard: Shard, out_dir: Path, options: ExtractOptions, engine: Any = None) -> dict[str, Any]:
     """Extract one shard into ``OUT/shard=N/records.parquet`` and mark it done."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     folder = out_dir / shard.folder
-    folder.mkdir(parents=True, exist_ok=True)
     report = BatchReport()
-    schema = arrow_schema()
-    outcomes = extract_items(shard.items, options, engine)
-    with atomic_file(folder / "records.parquet") as tmp, pq.ParquetWriter(tmp, schema) as writer:
-        writer.write_table(schema.empty_table())
-        for part in _batches(outcomes, report):
-            writer.write_table(pa.Table.from_pylist(part, schema=schema))
+    write_rows_atomic(folder / "records.parquet", _rows(extract_items(shard.items, options, engine), report), "parquet")
     done = {
         "shard": shard.index,
         "docs": report.docs,
@@ -88,17 +87,11 @@ def process_shard(shard: Shard, out_dir: Path, options: ExtractOptions, engine: 
     return done
 
 
-def _batches(outcomes: Iterator[Outcome], report: BatchReport) -> Iterator[list[dict[str, Any]]]:
-    """Rows a batch of documents at a time (the shard's rows are never all in memory)."""
-    part: list[dict[str, Any]] = []
+def _rows(outcomes: Iterator[Outcome], report: BatchReport) -> Iterator[dict[str, Any]]:
+    """The outcomes' rows, streamed, counted into ``report`` on the way."""
     for outcome in outcomes:
         report.add(outcome)
-        part.extend(outcome.rows)
-        if len(part) >= 5_000:
-            yield part
-            part = []
-    if part:
-        yield part
+        yield from outcome.rows
 
 
 class ShardWorker:

@@ -238,14 +238,14 @@ def _control_heavy(text: str) -> bool:
     return len(_CONTROL.findall(sample)) - min(padding, 8) > len(sample) // 100
 
 
-def iter_report_paths(inputs: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and report files under folders named (sorted, recursive).
+def iter_report_paths(inputs: Iterable[str | Path], suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[Path]:
+    """Files named, and files with ``suffixes`` under folders named (sorted, recursive).
 
     A named path that does not exist is yielded as is, so the caller reports it.
     """
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
         else:
             yield path

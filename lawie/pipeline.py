@@ -48,6 +48,7 @@ def get_engine(name: str | Engine | None = None, model: str | Path | None = None
         return _model_engine(name or "hybrid", Path(model))
     name = name or default_engine()
     if name not in _ENGINES:
+        check_engine(name)
         if name == "rules":
             from lawie.rules import RuleEngine
 
@@ -60,9 +61,22 @@ def get_engine(name: str | Engine | None = None, model: str | Path | None = None
             from lawie.tagger import HybridEngine
 
             _ENGINES[name] = HybridEngine(get_engine("transformer"))
-        else:
-            raise ValueError(f"unknown engine {name!r}; available: {', '.join(ENGINES)}")
     return _ENGINES[name]
+
+
+def check_engine(name: str | None, model: str | Path | None = None) -> None:
+    """Fail on an unknown engine, a model given to the rules, or a missing model folder,
+    without loading anything (a batch checks before its first report; a Ray driver
+    needs no model of its own)."""
+    from lawie.tagger import DEFAULT_MODEL
+
+    if name is not None and name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; available: {', '.join(ENGINES)}")
+    if model is not None and name == "rules":
+        raise ValueError(f"engine {name!r} takes no model; use hybrid or transformer")
+    folder = Path(model) if model is not None else DEFAULT_MODEL
+    if (model is not None or name in ("hybrid", "transformer")) and not (folder / "config.json").exists():
+        raise FileNotFoundError(f"no tagger model in {folder}")
 
 
 def _model_engine(name: str, model: Path) -> Engine:
@@ -70,8 +84,7 @@ def _model_engine(name: str, model: Path) -> Engine:
 
     key = f"{name}:{model.resolve()}"
     if key not in _ENGINES:
-        if name not in ("hybrid", "transformer"):
-            raise ValueError(f"engine {name!r} takes no model; use hybrid or transformer")
+        check_engine(name, model)
         tagger = TransformerEngine(model)
         _ENGINES[key] = HybridEngine(tagger) if name == "hybrid" else tagger
     return _ENGINES[key]

@@ -130,4 +130,6 @@ def test_a_bad_engine_or_model_fails_before_any_worker(tmp_path, reports):
         distributed.extract_to_dataset(reports, tmp_path / "a", ExtractOptions(engine="nope"))
     with pytest.raises(FileNotFoundError, match="no tagger model"):
         distributed.extract_to_dataset(reports, tmp_path / "b", ExtractOptions(model=str(tmp_path / "none")))
-    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    with pytest.raises(ValueError, match="takes no model"):
+        distributed.extract_to_dataset(reports, tmp_path / "c", ExtractOptions(engine="rules", model=str(tmp_path)))
+    assert not any((tmp_path / name).exists() for name in "abc")

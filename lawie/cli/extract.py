@@ -20,7 +20,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from lawie.batch import FORMATS, BatchReport, ExtractOptions, Item, extract_to_file, output_format
+from lawie.batch import FORMATS, BatchReport, ExtractOptions, Item, extract_to_file
 from lawie.io import DEFAULT_MAX_BYTES, InputError
 from lawie.pipeline import ENGINES
 
@@ -105,7 +105,6 @@ def _run(runner: str, inputs: list, options: ExtractOptions, args: argparse.Name
         )
     if runner:
         raise ValueError(f"unknown runner {runner!r} in --engine; use ray:ENGINE")
-    output_format(Path(args.out), args.format)
     return extract_to_file(
         inputs, args.out, options, args.format, args.resume, not args.no_progress, id_column=args.id_column
     )
